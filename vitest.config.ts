@@ -1,0 +1,14 @@
+// Test runner settings: the loopback-only network guard, and `sluice` resolving to the sources.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { sluice: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/network-guard.mjs'],
+    env: { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: 'true', NO_COLOR: '1' },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
