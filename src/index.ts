@@ -5,8 +5,8 @@ export {
   type AssetKeyName,
   type AssetOptions,
   type AssetRef,
-  type Register,
   asset,
+  type Register,
   type SourceAssetOptions,
   sourceAsset,
 } from './definitions/asset.js';

@@ -52,7 +52,9 @@ interface CommonOptions {
   sensor?: SensorInput;
 }
 
-export type SourceAssetOptions = CommonOptions;
+export interface SourceAssetOptions extends CommonOptions {
+  checks?: CheckInput[];
+}
 
 export interface AssetOptions extends CommonOptions {
   deps?: AssetRef[];
@@ -99,12 +101,12 @@ export function asset(key: string, options: AssetOptions): AssetDefinition {
     });
   }
   const { run, ...producer } = produce;
-  const spec = parseSpec(
+  const spec: AssetSpec = parseSpec(
     producedAssetSpec,
     { key, source: false, ...rest, deps: deps.map((d, i) => refKey(d, key, i)), producer },
     keyOf(key),
   );
-  if (spec.producer.type === 'fn' && typeof run !== 'function') {
+  if (spec.producer?.type === 'fn' && typeof run !== 'function') {
     throw new DefinitionError('an fn producer needs a function: fn(async (ctx) => ...)', { key, field: 'produce' });
   }
   return deepFreeze({ [DEFINITION]: 'asset' as const, key: spec.key, spec, run });
@@ -115,7 +117,15 @@ export function asset(key: string, options: AssetOptions): AssetDefinition {
  * @example const sessions = sourceAsset('raw_data.session_timestamp', { kind: 'table' });
  */
 export function sourceAsset(key: string, options: SourceAssetOptions = {}): AssetDefinition {
-  const spec = parseSpec(sourceAssetSpec, { key, source: true, ...options }, keyOf(key));
+  const parsed = parseSpec(sourceAssetSpec, { key, source: true, ...options }, keyOf(key));
+  const spec: AssetSpec = {
+    ...parsed,
+    deps: [],
+    producer: null,
+    trigger: 'all_success',
+    dependsOnPast: false,
+    notify: [],
+  };
   return deepFreeze({ [DEFINITION]: 'asset' as const, key: spec.key, spec, run: undefined });
 }
 

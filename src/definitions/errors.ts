@@ -38,7 +38,11 @@ export class DefinitionError extends SluiceError {
   /** The same error, now knowing which file it came from (the loader learns that after the fact). */
   inFile(file: string): DefinitionError {
     if (this.file) return this;
-    return new DefinitionError(this.detail, { file, key: this.key, pipeline: this.pipeline, field: this.field }, { cause: this.cause });
+    return new DefinitionError(
+      this.detail,
+      { file, key: this.key, pipeline: this.pipeline, field: this.field },
+      { cause: this.cause },
+    );
   }
 }
 

@@ -207,7 +207,13 @@ const commonFields = {
   sensor: sensorSpec.optional(),
 };
 
-export const sourceAssetSpec = z.strictObject({ key: assetKey, source: z.literal(true), ...commonFields });
+export const sourceAssetSpec = z.strictObject({
+  key: assetKey,
+  source: z.literal(true),
+  ...commonFields,
+  // Checks on a source (freshness, row count) tell whether what we read is fit to use.
+  checks: z.array(checkSpec).default([]),
+});
 
 export const producedAssetSpec = z.strictObject({
   key: assetKey,
@@ -255,8 +261,10 @@ export type PartitionsInput = z.input<typeof partitionsSpec>;
 export type ScheduleSpec = z.output<typeof scheduleSpec>;
 export type ScheduleInput = z.input<typeof scheduleSpec>;
 export type AssetKind = z.output<typeof assetKind>;
-export type SourceAssetSpec = z.output<typeof sourceAssetSpec>;
 export type ProducedAssetSpec = z.output<typeof producedAssetSpec>;
-/** The plain, serializable description of an asset: what export, lineage and the browser read. */
-export type AssetSpec = SourceAssetSpec | ProducedAssetSpec;
+/**
+ * The plain, serializable description of an asset: what graph, export, lineage and the browser read.
+ * One shape for both: a source asset has `source: true`, `producer: null` and no deps.
+ */
+export type AssetSpec = Omit<ProducedAssetSpec, 'source' | 'producer'> & { source: boolean; producer: ProducerSpec | null };
 export type PipelineSpec = z.output<typeof pipelineSpec>;

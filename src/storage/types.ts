@@ -4,15 +4,7 @@
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The executor's state machine for one asset × partition within a run. */
-export type AssetStatus =
-  | 'planned'
-  | 'waiting'
-  | 'running'
-  | 'retrying'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'upstream_failed';
+export type AssetStatus = 'planned' | 'waiting' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'upstream_failed';
 
 export type RunEventType =
   | 'run_started'

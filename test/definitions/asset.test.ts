@@ -1,6 +1,19 @@
 // Declaring assets and pipelines: validation messages, frozen specs, and the JSON round trip.
 import { describe, expect, it } from 'vitest';
-import { asset, checks, ctas, DefinitionError, email, fn, pipeline, sensors, shell, slack, sourceAsset, swap } from '../../src/index.js';
+import {
+  asset,
+  checks,
+  ctas,
+  DefinitionError,
+  email,
+  fn,
+  pipeline,
+  sensors,
+  shell,
+  slack,
+  sourceAsset,
+  swap,
+} from '../../src/index.js';
 
 const sessions = sourceAsset('raw_data.session_timestamp', {
   sensor: sensors.sql({ resource: 'dwh', sql: 'SELECT 1', pokeInterval: '60s', timeout: '2h' }),
@@ -61,7 +74,9 @@ describe('asset()', () => {
 
   it('rejects keys with newlines and a missing producer', () => {
     expect(thrown(() => sourceAsset('a\nb')).message).toMatch(/must not contain control characters/);
-    expect(thrown(() => asset('a.b', {} as never)).message).toBe('asset "a.b": produce: is required: say how the asset is made, e.g. produce: ctas({ sql })');
+    expect(thrown(() => asset('a.b', {} as never)).message).toBe(
+      'asset "a.b": produce: is required: say how the asset is made, e.g. produce: ctas({ sql })',
+    );
   });
 
   it('accepts presets and explains a bad duration', () => {
@@ -73,6 +88,8 @@ describe('asset()', () => {
       maxActiveRuns: 1,
     });
     const e = thrown(() => asset('a.b', { produce: shell({ command: 'x' }), timeout: 'soon' }));
-    expect(e.message).toBe('asset "a.b": timeout: "soon" is not a duration; write e.g. "500ms", "60s", "5m", "2h", "1d" or a number of seconds');
+    expect(e.message).toBe(
+      'asset "a.b": timeout: "soon" is not a duration; write e.g. "500ms", "60s", "5m", "2h", "1d" or a number of seconds',
+    );
   });
 });

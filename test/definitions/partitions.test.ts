@@ -1,7 +1,7 @@
 // Time-window partitions: keys, windows across time zones and DST, and set membership.
 import { describe, expect, it } from 'vitest';
-import { checkPartitionKey, partitionKeys, partitionRange, partitionWindow } from '../../src/index.js';
 import type { PartitionsSpec } from '../../src/index.js';
+import { checkPartitionKey, partitionKeys, partitionRange, partitionWindow } from '../../src/index.js';
 
 const daily: PartitionsSpec = { type: 'time', granularity: 'daily', start: '2025-01-10', timezone: 'UTC', endOffset: 0 };
 
@@ -25,8 +25,16 @@ describe('partitions', () => {
       '2025-03-01-01:00',
       '2025-03-01-02:00',
     ]);
-    expect(partitionKeys({ ...daily, granularity: 'weekly', start: '2025-02-01' }, now)).toEqual(['2025-02-02', '2025-02-09', '2025-02-16']);
-    expect(partitionKeys({ ...daily, granularity: 'monthly', start: '2024-11-15' }, now)).toEqual(['2024-12-01', '2025-01-01', '2025-02-01']);
+    expect(partitionKeys({ ...daily, granularity: 'weekly', start: '2025-02-01' }, now)).toEqual([
+      '2025-02-02',
+      '2025-02-09',
+      '2025-02-16',
+    ]);
+    expect(partitionKeys({ ...daily, granularity: 'monthly', start: '2024-11-15' }, now)).toEqual([
+      '2024-12-01',
+      '2025-01-01',
+      '2025-02-01',
+    ]);
   });
 
   it('says why a key is not in the set', () => {
