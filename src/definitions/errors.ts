@@ -1,11 +1,33 @@
 // The error hierarchy: one root, one subclass per phase, so callers can tell bad input from failed work.
 
-/** Root of every error sluice raises on purpose. `exitCode` is what the CLI exits with. */
+/** Brand shared by every copy of sluice in a process (src under tsx, dist in the CLI): class names, most derived first. */
+const BRAND = Symbol.for('sluice.error');
+
+function brandOf(value: unknown): readonly string[] | undefined {
+  return typeof value === 'object' && value !== null ? (value as { [BRAND]?: string[] })[BRAND] : undefined;
+}
+
+/**
+ * Root of every error sluice raises on purpose. `exitCode` is what the CLI exits with.
+ * `instanceof` works across two loaded copies of sluice (user modules may import another one), because
+ * it checks a Symbol.for brand rather than the prototype chain.
+ */
 export class SluiceError extends Error {
   readonly exitCode: number = 2;
+  declare readonly [BRAND]: readonly string[];
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    const chain: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      chain.push((c as { name: string }).name);
+    }
+    Object.defineProperty(this, BRAND, { value: chain, enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const brand = brandOf(value);
+    return brand ? brand.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 

@@ -1,5 +1,5 @@
 // Declaring assets and pipelines: validation messages, frozen specs, and the JSON round trip.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   asset,
   checks,
@@ -91,5 +91,17 @@ describe('asset()', () => {
     expect(e.message).toBe(
       'asset "a.b": timeout: "soon" is not a duration; write e.g. "500ms", "60s", "5m", "2h", "1d" or a number of seconds',
     );
+  });
+});
+
+describe('errors across copies of sluice', () => {
+  it('recognises an error made by another loaded copy through its brand', async () => {
+    vi.resetModules(); // the next import evaluates a second, independent copy of the module
+    const copy = await import('../../src/definitions/errors.js');
+    const foreign = new copy.DefinitionError('bad', { key: 'a.b' });
+    expect(copy.DefinitionError).not.toBe(DefinitionError);
+    expect(foreign).toBeInstanceOf(DefinitionError);
+    expect(foreign).not.toBeInstanceOf(copy.GraphError);
+    expect(new Error('plain')).not.toBeInstanceOf(DefinitionError);
   });
 });
