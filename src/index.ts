@@ -47,3 +47,10 @@ export type {
   SensorSpec,
   TriggerCondition,
 } from './definitions/schema.js';
+export {
+  defineConfig,
+  type ResourceConfig,
+  type SluiceConfig,
+  type SluiceConfigInput,
+  type StorageConfig,
+} from './project/config.js';

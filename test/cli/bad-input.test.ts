@@ -20,7 +20,9 @@ describe('bad input', () => {
     const r = await failsWithoutWriting(fixture('cycle'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cycle/);
-    expect(r.stderr).toMatch(/loop\.a → loop\.b → loop\.c → loop\.a|loop\.b → loop\.c → loop\.a → loop\.b|loop\.c → loop\.a → loop\.b → loop\.c/);
+    expect(r.stderr).toMatch(
+      /loop\.a → loop\.b → loop\.c → loop\.a|loop\.b → loop\.c → loop\.a → loop\.b|loop\.c → loop\.a → loop\.b → loop\.c/,
+    );
     expect(r.stderr).toContain('assets/loop.ts');
   });
 

@@ -31,7 +31,10 @@ describe('sluice on the example project', () => {
     expect(summary.ok).toBe(true);
     expect(summary.pipelines).toContainEqual({ name: 'run_elt_alert', assets: 4 });
     const l = await runCli(['list', 'tag:ELT', '--json']);
-    expect(JSON.parse(l.stdout).map((a: { key: string }) => a.key)).toEqual(['analytics.mau_summary', 'analytics.temp_mau_summary']);
+    expect(JSON.parse(l.stdout).map((a: { key: string }) => a.key)).toEqual([
+      'analytics.mau_summary',
+      'analytics.temp_mau_summary',
+    ]);
   });
 
   it('keeps lineage/ in sync with assets/ (run `sluice lineage --out lineage` after changing assets)', async () => {
@@ -47,8 +50,24 @@ describe('sluice on the example project', () => {
     }
   });
 
+  it('keeps generated/asset-keys.ts in sync with assets/ (run `sluice types` after changing assets)', async () => {
+    const { loadProject, renderAssetKeys } = await import('../../src/project/index.js');
+    const project = await loadProject(REPO);
+    const expected = renderAssetKeys(
+      project.assets.map((a) => a.definition.key),
+      project.config.assets,
+    );
+    expect(readFileSync(join(REPO, 'generated/asset-keys.ts'), 'utf8'), 'generated/asset-keys.ts is out of date').toBe(expected);
+  });
+
   it('answers --help for every command with status 0', async () => {
-    for (const args of [['--help'], ['plan', '--help'], ['materialize', '--help'], ['new', 'asset', '--help'], ['export', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['plan', '--help'],
+      ['materialize', '--help'],
+      ['new', 'asset', '--help'],
+      ['export', '--help'],
+    ]) {
       const r = await runCli(args);
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout).toContain('Usage: sluice');
