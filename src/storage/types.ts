@@ -40,6 +40,36 @@ export interface StoredRunEvent extends RunEvent {
   seq: number;
 }
 
+/**
+ * The `data` the stores read from events (other fields are kept as given). `asset_succeeded`:
+ * `rowCount` becomes the asset run's row count. Added for the storage layer; additive.
+ * @example { runId, type: 'asset_succeeded', at, assetKey: 'a.b', data: { rowCount: 42 } }
+ */
+export interface SucceededEventData {
+  rowCount?: number;
+}
+
+/**
+ * `check_evaluated` events with this `data` (and the event's message) are stored as a CheckResult,
+ * once even if the same result also arrives through appendCheckResults.
+ * @example { runId, type: 'check_evaluated', at, assetKey: 'a.b', message: '0 rows', data: { name: 'rowCount', passed: false, blocking: true } }
+ */
+export interface CheckEventData {
+  name: string;
+  passed: boolean;
+  blocking?: boolean;
+}
+
+/**
+ * `log` events are stored as a LogLine too: the event's message, level `info` and stream `sluice`
+ * unless `data` says otherwise.
+ * @example { runId, type: 'log', at, assetKey: 'a.b', message: 'loaded 42 rows', data: { stream: 'user' } }
+ */
+export interface LogEventData {
+  level?: 'info' | 'warn' | 'error';
+  stream?: string;
+}
+
 export interface NewRun {
   id: string;
   pipeline?: string | undefined;
