@@ -1,6 +1,7 @@
 // The warehouse layer's entry: openWarehouse picks an adapter and loads its driver only when one is asked for.
 
 import { join } from 'node:path';
+import type { SnowflakeConfig } from './snowflake-config.js';
 import type { Warehouse } from './types.js';
 
 export type { CsvField, SeedColumnType } from './csv.js';
@@ -10,10 +11,15 @@ export { toWarehouseError, WarehouseError } from './errors.js';
 export { displayName, parseTableName, qualifiedName, quoteIdent, unquotedName } from './quote.js';
 export type { SeededTable, SeedOptions } from './seed.js';
 export { seedTablesFromCsv } from './seed.js';
+export type { SnowflakeConfig } from './snowflake-config.js';
+export { snowflakeConfigFromEnv } from './snowflake-config.js';
 export type { TableName, Warehouse, WarehouseDialect } from './types.js';
 
-/** Where a warehouse lives: a DuckDB file (or `:memory:`), or a PostgreSQL URL. */
-export type WarehouseConfig = { type: 'duckdb'; path: string } | { type: 'postgres'; url: string };
+/** Where a warehouse lives: a DuckDB file (or `:memory:`), a PostgreSQL URL, or a Snowflake account (see snowflakeConfigFromEnv). */
+export type WarehouseConfig =
+  | { type: 'duckdb'; path: string }
+  | { type: 'postgres'; url: string }
+  | ({ type: 'snowflake' } & SnowflakeConfig);
 
 /**
  * Opens a warehouse. Nothing connects yet: the driver module is imported here (DuckDB's native binding and
@@ -32,6 +38,12 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
     case 'postgres': {
       const { PostgresWarehouse } = await import('./postgres.js');
       return new PostgresWarehouse(config.url);
+    }
+    case 'snowflake': {
+      // snowflake-sdk itself loads on first use, after the adapter has disabled its cloud-metadata probes.
+      const { SnowflakeWarehouse } = await import('./snowflake.js');
+      const { type: _type, ...snowflake } = config;
+      return new SnowflakeWarehouse(snowflake);
     }
   }
 }
