@@ -1,0 +1,10 @@
+// The `sql` producer: runs statements on a warehouse; the asset is whatever they write.
+
+import type { ProducerRunner } from './types.js';
+
+/** Runs a `sql` producer's statements (placeholders filled) with the attempt's signal. */
+export const runSql: ProducerRunner<'sql'> = async (spec, ctx) => {
+  const warehouse = await ctx.resources.warehouse(spec.resource);
+  await warehouse.execute(ctx.render(spec.sql), ctx.signal);
+  return {};
+};
