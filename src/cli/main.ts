@@ -6,7 +6,9 @@ import { type CliIo, processIo } from './io.js';
 /** Exit statuses: 0 ok, 1 a run or check failed, 2 bad input (definitions, arguments). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
-type Action = (io: CliIo, args: unknown[], options: Record<string, unknown>, globals: GlobalOptions) => Promise<number>;
+/** A command's implementation; its options type is what commander parsed for it. */
+type Action<O> = (io: CliIo, args: unknown[], options: O, globals: GlobalOptions) => Promise<number>;
+type Runner = <O>(load: () => Promise<Action<O>>) => (...args: unknown[]) => Promise<void>;
 
 export interface GlobalOptions {
   project?: string;
@@ -21,12 +23,13 @@ function collectList(value: string): string[] {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(EXIT.badInput, 'sluice.invalidArgument', `"${value}" is not a positive whole number`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CommanderError(EXIT.badInput, 'sluice.invalidArgument', `"${value}" is not a positive whole number`);
   return n;
 }
 
 /** Builds the program; `run` receives each command's lazily imported action. */
-function program(io: CliIo, run: (load: () => Promise<Action>) => (...args: unknown[]) => Promise<void>): Command {
+function program(io: CliIo, run: Runner): Command {
   const cli = new Command('sluice')
     .description('Asset-centric data pipelines: declare datasets, materialize them, see their lineage, export them.')
     .version('0.1.0', '-V, --version')
@@ -143,11 +146,11 @@ function program(io: CliIo, run: (load: () => Promise<Action>) => (...args: unkn
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let status: number = EXIT.ok;
-  const run =
-    (load: () => Promise<Action>) =>
+  const run: Runner =
+    <O>(load: () => Promise<Action<O>>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args.at(-1) as Command;
-      const options = command.opts();
+      const options = command.opts() as O;
       const globals = command.optsWithGlobals() as GlobalOptions;
       const positional = args.slice(0, -2);
       const action = await load();

@@ -11,5 +11,5 @@ export {
   type StorageConfig,
 } from './config.js';
 export { findAssetModules } from './files.js';
-export { type Located, loadProject, type Project } from './load.js';
+export { type Located, loadProject, loadProjectConfig, type Project } from './load.js';
 export { CONFIG_FILES, findProjectRoot } from './root.js';

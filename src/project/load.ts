@@ -38,6 +38,19 @@ export interface Project {
  * const project = await loadProject('/home/me/shop');
  * project.assets.map((a) => `${a.file}#${a.exportName}: ${a.definition.key}`);
  */
+/**
+ * Reads and validates only sluice.config.ts (defaults when there is none), for commands that need the
+ * store or resources but not the asset modules, such as `sluice runs`.
+ * @example const config = await loadProjectConfig(findProjectRoot(process.cwd()));
+ */
+export async function loadProjectConfig(root: string): Promise<SluiceConfig> {
+  const absRoot = resolve(root);
+  const configFile = configFileIn(absRoot);
+  if (!configFile) return parseConfig(undefined, undefined);
+  const session = await openSession(absRoot);
+  return parseConfig(await defaultExport(session, absRoot, configFile), configFile);
+}
+
 export async function loadProject(root: string): Promise<Project> {
   const absRoot = resolve(root);
   const session = await openSession(absRoot);

@@ -19,7 +19,10 @@ export async function lineage(
   const keys = typeof selection === 'string' ? select(graph, selection) : graph.keys();
   const format = options.format ?? (options.out ? 'all' : 'json');
   const formats: Format[] = format === 'all' ? ['json', 'mermaid', 'dot'] : [format];
-  const rendered = formats.map((format) => ({ path: `graph.${EXTENSIONS[format]}`, content: renderLineage(graph, keys, format) }));
+  const rendered = formats.map((format) => ({
+    path: `graph.${EXTENSIONS[format]}`,
+    content: renderLineage(graph, keys, format),
+  }));
   if (!options.out) {
     for (const file of rendered) io.stdout.write(file.content.endsWith('\n') ? file.content : `${file.content}\n`);
     return 0;

@@ -4,7 +4,12 @@ import { loadContext } from '../context.js';
 import { type CliIo, printJson, table } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 
-export async function list(io: CliIo, [selection]: unknown[], options: { json?: boolean }, globals: GlobalOptions): Promise<number> {
+export async function list(
+  io: CliIo,
+  [selection]: unknown[],
+  options: { json?: boolean },
+  globals: GlobalOptions,
+): Promise<number> {
   const { graph } = await loadContext(io, globals.project);
   const { select } = await import('../../graph/index.js');
   const keys = typeof selection === 'string' ? select(graph, selection) : graph.keys();

@@ -17,7 +17,8 @@ export async function partitionOptions(options: PartitionOptions): Promise<Parti
   if (options.partition && (options.from || options.to)) {
     throw new SelectionError('--partition cannot be combined with --from/--to; use one partition or one range');
   }
-  if (Boolean(options.from) !== Boolean(options.to)) throw new SelectionError('--from and --to go together: give both ends of the range');
+  if (Boolean(options.from) !== Boolean(options.to))
+    throw new SelectionError('--from and --to go together: give both ends of the range');
   const out: PartitionOptions = {};
   if (options.partition) out.partition = options.partition;
   if (options.from) out.from = options.from;

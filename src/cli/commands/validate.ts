@@ -4,7 +4,12 @@ import { loadContext } from '../context.js';
 import { type CliIo, printJson } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 
-export async function validate(io: CliIo, _args: unknown[], options: { json?: boolean }, globals: GlobalOptions): Promise<number> {
+export async function validate(
+  io: CliIo,
+  _args: unknown[],
+  options: { json?: boolean },
+  globals: GlobalOptions,
+): Promise<number> {
   const { project, graph } = await loadContext(io, globals.project);
   const summary = {
     ok: true,

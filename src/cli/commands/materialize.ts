@@ -1,0 +1,128 @@
+// `sluice materialize`: plan a selection (or the remainder of a failed run), execute it, record it, report it.
+
+import type { Plan } from '../../graph/plan-types.js';
+import type { RunResult } from '../../runtime/index.js';
+import { loadContext, type ProjectContext } from '../context.js';
+import { type CliIo, painter, printJson, table } from '../io.js';
+import type { GlobalOptions } from '../main.js';
+import { progressPrinter } from '../progress.js';
+import { openProjectStore, projectNotifier, projectResources } from '../run-setup.js';
+import { formatPlan, type PartitionOptions, partitionOptions } from './plan.js';
+
+interface MaterializeOptions extends PartitionOptions {
+  resume?: string;
+  concurrency: number;
+  store?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** A run of exactly one pipeline's assets is a run of that pipeline: its defaults and alerts apply. */
+function pipelineFor(ctx: ProjectContext, selection: string, plan: Plan) {
+  const named = /^pipeline:([A-Za-z0-9_.-]+)$/.exec(selection.trim());
+  if (named) return ctx.graph.pipeline(named[1] as string);
+  const produced = new Set(
+    plan.levels
+      .flat()
+      .filter((s) => s.action === 'produce')
+      .map((s) => s.key),
+  );
+  return ctx.graph.pipelines().find((p) => {
+    const own = ctx.graph.pipelineAssets(p.name).filter((k) => !ctx.graph.asset(k).source);
+    return own.length === produced.size && own.every((k) => produced.has(k));
+  });
+}
+
+function summary(io: CliIo, result: RunResult): string {
+  const paint = painter(io);
+  const rows = result.steps.map((s) => [
+    `${s.assetKey}${s.partition ? `@${s.partition}` : ''}`,
+    s.status === 'succeeded'
+      ? paint('green', s.status)
+      : s.status === 'failed' || s.status === 'upstream_failed'
+        ? paint('red', s.status)
+        : s.status,
+    String(s.attempts),
+    s.rowCount === null ? '' : String(s.rowCount),
+    s.reusedFrom ? `reused from ${s.reusedFrom}` : (s.error ?? s.reason ?? ''),
+  ]);
+  const head = `run ${result.runId} ${result.status === 'succeeded' ? paint('green', 'succeeded') : paint('red', result.status)}`;
+  return `${table(rows, ['ASSET', 'STATUS', 'ATTEMPTS', 'ROWS', 'DETAIL'])}\n${head}${result.error ? `: ${result.error}` : ''}\n`;
+}
+
+export async function materialize(
+  io: CliIo,
+  [selectionArg]: unknown[],
+  options: MaterializeOptions,
+  globals: GlobalOptions,
+): Promise<number> {
+  const { SelectionError } = await import('../../definitions/errors.js');
+  if (options.resume && (selectionArg || options.partition || options.from)) {
+    throw new SelectionError('--resume reruns that run’s own selection and partitions; give no selection or partitions with it');
+  }
+  if (!options.resume && typeof selectionArg !== 'string')
+    throw new SelectionError('give a selection to materialize, e.g. +analytics.mau_summary, or --resume RUN_ID');
+  const partitions = await partitionOptions(options);
+  const ctx = await loadContext(io, globals.project);
+  const { plan } = await import('../../graph/index.js');
+  const { execute, resumableRun } = await import('../../runtime/index.js');
+  const { collectSecrets, redactor } = await import('../../resources/secrets.js');
+
+  if (options.dryRun && !options.resume) {
+    const dry = plan(ctx.graph, selectionArg as string, partitions);
+    if (options.json) printJson(io, dry);
+    else io.stdout.write(formatPlan(io, dry));
+    return 0;
+  }
+
+  const { project } = ctx;
+  const store = await openProjectStore(project.config, project.root, io.env, options.store);
+  const resources = projectResources(project.config, project.root, io.env);
+  try {
+    let selection = selectionArg as string;
+    let planOptions: PartitionOptions = partitions;
+    if (options.resume) {
+      const old = await resumableRun(store, options.resume, { now: Date.now(), staleAfterMs: 60_000 });
+      selection = old.selection;
+      const keys = old.partitions;
+      planOptions =
+        keys.length === 0
+          ? {}
+          : keys.length === 1
+            ? { partition: keys[0] as string }
+            : { from: keys[0] as string, to: keys.at(-1) as string };
+    }
+    const thePlan = plan(ctx.graph, selection, planOptions);
+    if (options.dryRun) {
+      if (options.json) printJson(io, thePlan);
+      else io.stdout.write(formatPlan(io, thePlan));
+      return 0;
+    }
+    const secrets = collectSecrets(io.env);
+    const redact = redactor(secrets);
+    const pipeline = pipelineFor(ctx, selection, thePlan);
+    const total = thePlan.levels.reduce((n, level) => n + level.length, 0);
+    const progress = options.json ? undefined : progressPrinter(io, total);
+    if (!options.json) io.stdout.write(`materializing ${selection} (${total} steps, store ${store.describe})\n`);
+    const result = await execute({
+      plan: thePlan,
+      assets: new Map(project.assets.map((a) => [a.definition.key, a.definition])),
+      store,
+      pipeline,
+      resources,
+      concurrency: options.concurrency,
+      notifier: projectNotifier(project.config, io.env, redact, (line) => io.stderr.write(`warning: ${line}\n`)),
+      onEvent: progress?.onEvent,
+      resumeFrom: options.resume,
+      secrets,
+      launchedBy: 'cli',
+    });
+    progress?.done();
+    if (options.json) printJson(io, result);
+    else io.stdout.write(summary(io, result));
+    return result.exitCode;
+  } finally {
+    await resources.close();
+    await store.close();
+  }
+}
