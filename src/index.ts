@@ -47,6 +47,12 @@ export type {
   SensorSpec,
   TriggerCondition,
 } from './definitions/schema.js';
+export { type ExportedFile, type ExportInput, type ExportOptions, exportPipeline, type TargetName } from './export/index.js';
+export { buildGraph, type GraphInput, type LineageGraph } from './graph/lineage-graph.js';
+export { type PlanOptions, plan } from './graph/plan.js';
+export type { Plan, PlanStep } from './graph/plan-types.js';
+export { type LineageFormat, renderLineage } from './graph/render.js';
+export { parseSelection, type SelectionNode, select } from './graph/selection.js';
 export {
   defineConfig,
   type ResourceConfig,
@@ -54,3 +60,16 @@ export {
   type SluiceConfigInput,
   type StorageConfig,
 } from './project/config.js';
+export { loadProject, type Project } from './project/load.js';
+export { collectSecrets, redactor } from './resources/secrets.js';
+export { openWarehouse, type WarehouseConfig } from './resources/warehouse/index.js';
+export type { Warehouse } from './resources/warehouse/types.js';
+export { type Clock, realClock } from './runtime/clock.js';
+export { CheckFailedError, LockedError, ResumeError } from './runtime/errors.js';
+export { execute } from './runtime/execute.js';
+export { ManualClock } from './runtime/manual-clock.js';
+export { type FailureNotification, type Notifier, RecordingNotifier } from './runtime/notify.js';
+export type { ExecuteOptions, RunResult, StepResult } from './runtime/options.js';
+export { type Resources, staticResources } from './runtime/resources.js';
+export { openRunStore, StoreUnavailableError } from './storage/index.js';
+export type { DriveRow, RunEvent, RunRecord, RunStore } from './storage/types.js';

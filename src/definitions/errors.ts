@@ -25,8 +25,10 @@ export class SluiceError extends Error {
     Object.defineProperty(this, BRAND, { value: chain, enumerable: false });
   }
 
+  // `this` is the class on the right of `instanceof`, which is exactly what must be compared.
   static override [Symbol.hasInstance](value: unknown): boolean {
     const brand = brandOf(value);
+    // biome-ignore lint/complexity/noThisInStatic: the subclass being tested is only reachable as `this`
     return brand ? brand.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }

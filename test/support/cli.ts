@@ -26,7 +26,10 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
 }
 
 /** Runs `node bin/sluice.js` as a child process behind the loopback network guard. */
-export function runNode(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${REPO}bin/sluice.js`, ...args], {
       cwd: options.cwd ?? REPO,
