@@ -101,6 +101,7 @@ function program(io: CliIo, run: Runner): Command {
     .option('--resume <runId>', 'run again what did not succeed in that run')
     .option('--concurrency <n>', 'assets running at once', positiveInt, 4)
     .option('--store <url>', 'run store URL (default: DATABASE_URL, else SQLite in .sluice/)')
+    .option('--wait-for-locks', 'wait for other runs writing the same assets instead of refusing')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--json', 'print the run summary as JSON')
     .action(run(async () => (await import('./commands/materialize.js')).materialize));

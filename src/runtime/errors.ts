@@ -43,7 +43,7 @@ export class LockedError extends SluiceError {
   constructor(assetKey: string, partition: string | null, holder: string | undefined) {
     const what = partition ? `asset "${assetKey}" partition ${partition}` : `asset "${assetKey}"`;
     const who = holder ? `run ${holder}` : 'another running run';
-    super(`${what} is being materialized by ${who}; wait for it to finish, or run with onLocked 'wait' (--wait-for-locks)`);
+    super(`${what} is being materialized by ${who}; wait for it to finish, or materialize with --wait-for-locks`);
     this.assetKey = assetKey;
     this.partition = partition;
     this.holder = holder;

@@ -14,6 +14,7 @@ interface MaterializeOptions extends PartitionOptions {
   concurrency: number;
   store?: string;
   dryRun?: boolean;
+  waitForLocks?: boolean;
   json?: boolean;
 }
 
@@ -47,7 +48,9 @@ function summary(io: CliIo, result: RunResult): string {
     s.reusedFrom ? `reused from ${s.reusedFrom}` : (s.error ?? s.reason ?? ''),
   ]);
   const head = `run ${result.runId} ${result.status === 'succeeded' ? paint('green', 'succeeded') : paint('red', result.status)}`;
-  return `${table(rows, ['ASSET', 'STATUS', 'ATTEMPTS', 'ROWS', 'DETAIL'])}\n${head}${result.error ? `: ${result.error}` : ''}\n`;
+  // Failed assets show their errors in the table; only a failure outside any asset (the store) needs saying.
+  const error = result.error && result.failed.length === 0 ? `: ${result.error}` : '';
+  return `${table(rows, ['ASSET', 'STATUS', 'ATTEMPTS', 'ROWS', 'DETAIL'])}\n${head}${error}\n`;
 }
 
 export async function materialize(
@@ -65,7 +68,10 @@ export async function materialize(
   const partitions = await partitionOptions(options);
   const ctx = await loadContext(io, globals.project);
   const { plan } = await import('../../graph/index.js');
-  const { execute, resumableRun } = await import('../../runtime/index.js');
+  const { execute, resumableRun, timeScale } = await import('../../runtime/index.js');
+  // A run is dead when its heartbeat is this old. Heartbeats follow SLUICE_TIME_SCALE, and so does this,
+  // but never below 2 s: a live run that is merely busy must not be taken for dead.
+  const staleAfterMs = Math.max(2_000, 60_000 * timeScale(io.env));
   const { collectSecrets, redactor } = await import('../../resources/secrets.js');
 
   if (options.dryRun && !options.resume) {
@@ -82,7 +88,7 @@ export async function materialize(
     let selection = selectionArg as string;
     let planOptions: PartitionOptions = partitions;
     if (options.resume) {
-      const old = await resumableRun(store, options.resume, { now: Date.now(), staleAfterMs: 60_000 });
+      const old = await resumableRun(store, options.resume, { now: Date.now(), staleAfterMs });
       selection = old.selection;
       const keys = old.partitions;
       planOptions =
@@ -114,6 +120,8 @@ export async function materialize(
       notifier: projectNotifier(project.config, io.env, redact, (line) => io.stderr.write(`warning: ${line}\n`)),
       onEvent: progress?.onEvent,
       resumeFrom: options.resume,
+      staleAfterMs,
+      onLocked: options.waitForLocks ? 'wait' : 'fail',
       secrets,
       launchedBy: 'cli',
     });

@@ -23,6 +23,14 @@ async function withStore<T>(
   }
 }
 
+/**
+ * A subcommand's options with what `runs` parsed for it. `runs` declares --store, --json and --limit too and,
+ * parsing first, takes them from `runs show ID --store X` itself; commander hands them on only as globals.
+ */
+function withParent<O extends object>(options: O, globals: GlobalOptions): O {
+  return { ...options, ...(globals as Partial<O>) };
+}
+
 function duration(startedAt: string | null, endedAt: string | null): string {
   if (!startedAt || !endedAt) return '';
   const ms = Date.parse(endedAt) - Date.parse(startedAt);
@@ -67,9 +75,10 @@ export async function listRuns(
 export async function showRun(
   io: CliIo,
   [runId]: unknown[],
-  options: { store?: string; json?: boolean },
+  own: { store?: string; json?: boolean },
   globals: GlobalOptions,
 ): Promise<number> {
+  const options = withParent(own, globals);
   const { SelectionError } = await import('../../definitions/errors.js');
   return withStore(io, globals, options.store, async (store) => {
     const run = await store.getRun(String(runId));
@@ -119,9 +128,10 @@ export async function showRun(
 export async function drive(
   io: CliIo,
   _args: unknown[],
-  options: { limit: number; store?: string; json?: boolean },
+  own: { limit: number; store?: string; json?: boolean },
   globals: GlobalOptions,
 ): Promise<number> {
+  const options = withParent(own, globals);
   return withStore(io, globals, options.store, async (store) => {
     const rows = await store.drive({ limit: options.limit });
     if (options.json) {
