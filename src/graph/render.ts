@@ -1,6 +1,18 @@
 // Lineage as text: JSON for tools and the browser, Mermaid for Markdown, DOT for Graphviz. Deterministic.
 
+import { retrySchedule } from '../definitions/retry.js';
+import type { RetryPolicy } from '../definitions/schema.js';
 import { type LineageGraph, scopeOf } from './lineage-graph.js';
+
+/** A retry policy as the lineage shows it: attempts and the seconds waited before each retry. */
+export interface LineageRetry {
+  maxAttempts: number;
+  waitSeconds: number[];
+}
+
+function lineageRetry(policy: RetryPolicy | undefined): LineageRetry | null {
+  return policy ? { maxAttempts: policy.maxAttempts, waitSeconds: retrySchedule(policy).map((ms) => ms / 1000) } : null;
+}
 
 /** Output formats of renderLineage. */
 export type LineageFormat = 'json' | 'mermaid' | 'dot';
@@ -18,6 +30,8 @@ export interface LineageAsset {
   file: string | null;
   /** Every dep, including those outside the rendered keys. */
   deps: string[];
+  /** The asset's own retry policy (a pipeline's default applies when null). */
+  retry: LineageRetry | null;
 }
 
 /** The JSON lineage document. */
@@ -26,7 +40,15 @@ export interface LineageDocument {
   /** [dep, dependent] for deps among the rendered keys. */
   edges: [string, string][];
   /** Pipelines with at least one rendered asset; `assets` lists only rendered ones. */
-  pipelines: { name: string; select: string; file: string | null; assets: string[] }[];
+  pipelines: {
+    name: string;
+    select: string;
+    file: string | null;
+    assets: string[];
+    schedule: { cron: string; timezone: string; start: string | null; catchup: boolean } | null;
+    /** Default retry for the pipeline's assets without their own. */
+    retry: LineageRetry | null;
+  }[];
 }
 
 /** Sorted, deduplicated keys; throws SelectionError (with "did you mean") for a key that is not an asset. */
@@ -56,6 +78,7 @@ export function lineageDocument(graph: LineageGraph, keys: string | Iterable<str
       producer: spec.producer?.type ?? null,
       file: graph.file(key) ?? null,
       deps: graph.parents(key),
+      retry: lineageRetry(spec.retry),
     };
   });
   const edges: [string, string][] = [];
@@ -67,6 +90,10 @@ export function lineageDocument(graph: LineageGraph, keys: string | Iterable<str
       select: p.select,
       file: graph.pipelineFile(p.name) ?? null,
       assets: graph.pipelineAssets(p.name).filter((k) => inside.has(k)),
+      schedule: p.schedule
+        ? { cron: p.schedule.cron, timezone: p.schedule.timezone, start: p.schedule.start ?? null, catchup: p.schedule.catchup }
+        : null,
+      retry: lineageRetry(p.retry),
     }))
     .filter((p) => p.assets.length > 0);
   return { assets, edges, pipelines };

@@ -6,9 +6,15 @@ import { graphOf, produce, thrown } from './fixture.js';
 
 const hostile = 'x"y\\z<script>alert(1)</script>';
 const src = sourceAsset('raw.src', { description: 'landing & <b>raw</b>' });
-const bad = asset(hostile, { deps: [src], produce, group: 'g', tags: ['t'] });
+const bad = asset(hostile, {
+  deps: [src],
+  produce,
+  group: 'g',
+  tags: ['t'],
+  retry: { maxAttempts: 3, delay: '60s', backoff: 'exponential' },
+});
 const other = asset('a#b`c', { deps: [bad], produce });
-const graph = graphOf([src, bad, other], [pipeline('p', { select: '+raw.src+' })]);
+const graph = graphOf([src, bad, other], [pipeline('p', { select: '+raw.src+', schedule: { cron: '@daily' } })]);
 
 describe('renderLineage', () => {
   it('writes JSON that parses back to the lineage and is safe to inline in HTML', () => {
@@ -27,6 +33,7 @@ describe('renderLineage', () => {
           producer: null,
           file: 'assets/x.ts',
           deps: [],
+          retry: null,
         },
         {
           key: hostile,
@@ -38,10 +45,20 @@ describe('renderLineage', () => {
           producer: 'sql',
           file: 'assets/x.ts',
           deps: ['raw.src'],
+          retry: { maxAttempts: 3, waitSeconds: [60, 120] },
         },
       ],
       edges: [['raw.src', hostile]],
-      pipelines: [{ name: 'p', select: '+raw.src+', file: 'assets/x.ts', assets: ['raw.src', hostile] }],
+      pipelines: [
+        {
+          name: 'p',
+          select: '+raw.src+',
+          file: 'assets/x.ts',
+          assets: ['raw.src', hostile],
+          schedule: { cron: '@daily', timezone: 'UTC', start: null, catchup: false },
+          retry: null,
+        },
+      ],
     });
   });
 
@@ -76,7 +93,7 @@ describe('renderLineage', () => {
   });
 
   it('is byte-identical for the same graph, whatever order the keys come in', () => {
-    const again = graphOf([other, bad, src], [pipeline('p', { select: '+raw.src+' })]);
+    const again = graphOf([other, bad, src], [pipeline('p', { select: '+raw.src+', schedule: { cron: '@daily' } })]);
     for (const format of ['json', 'mermaid', 'dot'] as const) {
       expect(renderLineage(again, [...graph.keys()].reverse(), format)).toBe(renderLineage(graph, graph.keys(), format));
     }
