@@ -129,6 +129,21 @@ function program(io: CliIo, run: Runner): Command {
     .action(run(async () => (await import('./commands/runs.js')).drive));
 
   cli
+    .command('schedules')
+    .description('scheduled pipelines with their next ticks')
+    .option('--next <n>', 'how many next ticks to show', positiveInt, 3)
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/schedules.js')).schedules));
+
+  cli
+    .command('partitions')
+    .description("an asset's partitions: materialized, failed or missing")
+    .argument('<asset>', 'a partitioned asset key')
+    .option('--store <url>', 'run store URL')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/partitions.js')).partitions));
+
+  cli
     .command('export')
     .description('write pipelines as Airflow, Prefect or Dagster code')
     .addArgument(cli.createArgument('<target>', 'target orchestrator').choices(['airflow', 'prefect', 'dagster']))

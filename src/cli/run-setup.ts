@@ -2,12 +2,15 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DefinitionError } from '../definitions/errors.js';
+import { DefinitionError, NonRetriableError } from '../definitions/errors.js';
 import type { NotificationSpec } from '../definitions/schema.js';
+import type { LineageGraph } from '../graph/index.js';
 import type { SluiceConfig } from '../project/index.js';
 import type { WarehouseConfig } from '../resources/warehouse/index.js';
 import type { Warehouse } from '../resources/warehouse/types.js';
 import type { FailureNotification, Notifier, Resources } from '../runtime/index.js';
+import type { PipelineRunner, PipelineRunnerOptions } from '../runtime/pipeline-runner.js';
+import type { HttpEndpoint } from '../runtime/resources.js';
 import type { RunStore } from '../storage/types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -80,7 +83,48 @@ export async function warehouseConfig(name: string, config: SluiceConfig, root: 
 }
 
 /**
- * Resources for one run: each warehouse opened on first use and once. An embedded DuckDB warehouse is
+ * HTTP resource `name` ready to call: its base URL (`baseUrl`, or the `baseUrlEnv` variable) and headers
+ * (plain `headers`, then `headersEnv` values read from the environment, which are also listed as secrets).
+ * `SLUICE_CONN_<NAME>=https://…` overrides the base URL, and alone is enough to define the resource.
+ * @example httpEndpoint('sap', config, { SAP_URL: 'http://127.0.0.1:8080', SAP_AUTH: 'Bearer x' })
+ * // { baseUrl: 'http://127.0.0.1:8080', headers: { Authorization: 'Bearer x' }, secrets: ['Bearer x'] }
+ */
+export function httpEndpoint(name: string, config: SluiceConfig, env: Env): HttpEndpoint {
+  const override = env[connectionVariable(name)]?.trim();
+  if (override && !/^https?:\/\//i.test(override)) {
+    throw new NonRetriableError(`${connectionVariable(name)} must be an http:// or https:// URL for http resource "${name}"`);
+  }
+  const resource = config.resources[name];
+  if (resource && resource.type !== 'http') {
+    throw new NonRetriableError(`resource "${name}" is a ${resource.type} resource, not an http resource`);
+  }
+  if (!resource && !override) {
+    const known = Object.entries(config.resources)
+      .filter(([, r]) => r.type === 'http')
+      .map(([n]) => n);
+    throw new NonRetriableError(
+      `no http resource named "${name}" (configured: ${known.join(', ') || 'none'}); declare it in sluice.config.ts or set ${connectionVariable(name)}`,
+    );
+  }
+  const value = (variable: string) => {
+    const found = env[variable];
+    if (found === undefined || found === '')
+      throw new NonRetriableError(`http resource "${name}" needs the environment variable ${variable}`);
+    return found;
+  };
+  const baseUrl = override || (resource?.baseUrl ?? value(resource?.baseUrlEnv as string));
+  const headers: Record<string, string> = { ...resource?.headers };
+  const secrets: string[] = [];
+  for (const [header, variable] of Object.entries(resource?.headersEnv ?? {})) {
+    headers[header] = value(variable);
+    secrets.push(headers[header]);
+  }
+  return { baseUrl, headers, secrets };
+}
+
+/**
+ * Resources for one run: each warehouse opened on first use and once, http resources read from config and
+ * environment, and the project root for producers' relative paths. An embedded DuckDB warehouse is
  * seeded from `<root>/assets/data/<schema>.<table>.csv` for tables it lacks, so the example runs on a
  * fresh machine.
  */
@@ -95,6 +139,10 @@ export function projectResources(config: SluiceConfig, root: string, env: Env): 
     return warehouse;
   };
   return {
+    root,
+    async http(name) {
+      return httpEndpoint(name, config, env);
+    },
     warehouse(name) {
       let found = opened.get(name);
       if (!found) {
@@ -157,4 +205,18 @@ export async function openProjectStore(
   const { openRunStore } = await import('../storage/index.js');
   const fromConfig = config.storage.url ?? (config.storage.urlEnv ? required(env, config.storage.urlEnv, 'storage') : undefined);
   return openRunStore({ url: flag ?? (env.DATABASE_URL || undefined) ?? fromConfig, root, stateDir: config.stateDir });
+}
+
+/**
+ * The runner `trigger` producers start child runs through: the triggering run's store, resources,
+ * notifier and secrets, planning pipelines by name on the project's graph. Its `producers` go to
+ * execute(); await its `idle()` before closing the store.
+ * @example const runner = await projectPipelineRunner(ctx.graph, { assets, store, resources, notifier });
+ */
+export async function projectPipelineRunner(
+  graph: LineageGraph,
+  options: Omit<PipelineRunnerOptions, 'plan'>,
+): Promise<PipelineRunner> {
+  const { graphPlanner, pipelineRunner } = await import('../runtime/pipeline-runner.js');
+  return pipelineRunner({ ...options, plan: graphPlanner(graph) });
 }

@@ -118,6 +118,15 @@ function compareWall(a: Wall, b: Wall): number {
   return a.y - b.y || a.mo - b.mo || a.d - b.d || a.h - b.h;
 }
 
+/**
+ * The instant a wall-clock date or time (`2025-01-10`, `2025-01-10T06:00`) happens in `timezone`.
+ * @example wallClockInstant('2025-03-30', 'Europe/Berlin').toISOString() // '2025-03-29T23:00:00.000Z'
+ */
+export function wallClockInstant(text: string, timezone: string): Date | undefined {
+  const w = parseWall(text.length >= 16 ? `${text.slice(0, 10)}T${text.slice(11, 16)}` : text);
+  return w ? new Date(wallToInstant(w, timezone)) : undefined;
+}
+
 /** The window `key` stands for, or undefined if the key is not of this partition set's shape. */
 export function partitionWindow(spec: PartitionsSpec, key: string): PartitionWindow | undefined {
   const w = parseWall(key);
@@ -193,4 +202,28 @@ export function partitionRange(spec: PartitionsSpec, from: string, to: string, n
   const a = all.indexOf(from);
   const b = all.indexOf(to);
   return a === -1 || b === -1 || a > b ? [] : all.slice(a, b + 1);
+}
+
+/**
+ * The key `offset` windows after `key` (before it when negative), or undefined when that window starts
+ * before the set's first partition — the "no previous partition" case of a first run. `key` must be a
+ * key of the set (see checkPartitionKey); keys after the newest partition are allowed, so +1 works.
+ * @example shiftPartitionKey({ granularity: 'daily', start: '2025-01-01', timezone: 'UTC', endOffset: 0, type: 'time' }, '2025-01-10', -1)
+ * // '2025-01-09'
+ */
+export function shiftPartitionKey(spec: PartitionsSpec, key: string, offset: number): string | undefined {
+  const w = parseWall(key);
+  if (!w) return undefined;
+  // Wall-clock arithmetic through UTC fields: a day is a calendar day even across a DST change.
+  const shifted = normalize(
+    spec.granularity === 'hourly'
+      ? { ...w, h: w.h + offset }
+      : spec.granularity === 'daily'
+        ? { ...w, d: w.d + offset }
+        : spec.granularity === 'weekly'
+          ? { ...w, d: w.d + 7 * offset }
+          : { ...w, mo: w.mo + offset },
+  );
+  const first = alignUp(parseWall(spec.start) as Wall, spec.granularity);
+  return compareWall(shifted, first) < 0 ? undefined : keyOf(shifted, spec.granularity);
 }

@@ -2,11 +2,12 @@
 
 import type { Plan } from '../../graph/plan-types.js';
 import type { RunResult } from '../../runtime/index.js';
+import type { PipelineRunner } from '../../runtime/pipeline-runner.js';
 import { loadContext, type ProjectContext } from '../context.js';
 import { type CliIo, painter, printJson, table } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { progressPrinter } from '../progress.js';
-import { openProjectStore, projectNotifier, projectResources } from '../run-setup.js';
+import { openProjectStore, projectNotifier, projectPipelineRunner, projectResources } from '../run-setup.js';
 import { formatPlan, type PartitionOptions, partitionOptions } from './plan.js';
 
 interface MaterializeOptions extends PartitionOptions {
@@ -84,6 +85,7 @@ export async function materialize(
   const { project } = ctx;
   const store = await openProjectStore(project.config, project.root, io.env, options.store);
   const resources = projectResources(project.config, project.root, io.env);
+  let runner: PipelineRunner | undefined;
   try {
     let selection = selectionArg as string;
     let planOptions: PartitionOptions = partitions;
@@ -110,14 +112,27 @@ export async function materialize(
     const total = thePlan.levels.reduce((n, level) => n + level.length, 0);
     const progress = options.json ? undefined : progressPrinter(io, total);
     if (!options.json) io.stdout.write(`materializing ${selection} (${total} steps, store ${store.describe})\n`);
+    const assets = new Map(project.assets.map((a) => [a.definition.key, a.definition]));
+    const notifier = projectNotifier(project.config, io.env, redact, (line) => io.stderr.write(`warning: ${line}\n`));
+    // `trigger` producers start other pipelines' runs in this process, with this run's store and resources.
+    runner = await projectPipelineRunner(ctx.graph, {
+      assets,
+      store,
+      resources,
+      notifier,
+      secrets,
+      concurrency: options.concurrency,
+      staleAfterMs,
+    });
     const result = await execute({
       plan: thePlan,
-      assets: new Map(project.assets.map((a) => [a.definition.key, a.definition])),
+      assets,
       store,
       pipeline,
       resources,
       concurrency: options.concurrency,
-      notifier: projectNotifier(project.config, io.env, redact, (line) => io.stderr.write(`warning: ${line}\n`)),
+      notifier,
+      producers: runner.producers,
       onEvent: progress?.onEvent,
       resumeFrom: options.resume,
       staleAfterMs,
@@ -130,6 +145,8 @@ export async function materialize(
     else io.stdout.write(summary(io, result));
     return result.exitCode;
   } finally {
+    // Runs started by fire-and-forget triggers still use the store and resources.
+    await runner?.idle();
     await resources.close();
     await store.close();
   }
