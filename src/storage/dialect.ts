@@ -88,6 +88,12 @@ export interface Stmt {
   each?: Param[][];
   /** When set, the statement must change a row; otherwise the transaction is rolled back with this message. */
   mustChange?: string;
+  /**
+   * When set, a row the statement returns refuses the write, which the statement must then have kept
+   * nothing of: the message is this applied to the row's `refused` column. A single statement cannot
+   * roll back what it wrote, so it says no instead of raising.
+   */
+  refused?: (value: string) => string;
 }
 
 /** A read query. */

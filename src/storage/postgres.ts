@@ -137,21 +137,12 @@ class PostgresDriver implements SqlDriver {
 
   async write(stmts: Stmt[]): Promise<Row[][]> {
     // A single statement is atomic on its own: skip BEGIN/COMMIT and their two round trips.
-    if (stmts.length === 1) {
-      const s = stmts[0]!;
-      const result = await this.#pool.query(this.#config(s));
-      if (s.mustChange !== undefined && result.rowCount === 0) throw new StoreError(s.mustChange);
-      return [result.rows];
-    }
+    if (stmts.length === 1) return [checked(stmts[0]!, await this.#pool.query(this.#config(stmts[0]!)))];
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       const out: Row[][] = [];
-      for (const s of stmts) {
-        const result = await client.query(this.#config(s));
-        if (s.mustChange !== undefined && result.rowCount === 0) throw new StoreError(s.mustChange);
-        out.push(result.rows);
-      }
+      for (const s of stmts) out.push(checked(s, await client.query(this.#config(s))));
       await client.query('COMMIT');
       return out;
     } catch (error) {
@@ -165,4 +156,12 @@ class PostgresDriver implements SqlDriver {
   close(): Promise<void> {
     return this.#pool.end();
   }
+}
+
+/** The statement's rows, or the StoreError it calls for (see Stmt). */
+function checked(s: Stmt, result: pg.QueryResult): Row[] {
+  if (s.mustChange !== undefined && result.rowCount === 0) throw new StoreError(s.mustChange);
+  const refused = result.rows[0]?.refused;
+  if (s.refused !== undefined && refused !== undefined) throw new StoreError(s.refused(String(refused)));
+  return result.rows;
 }

@@ -1,4 +1,5 @@
-// The RunStore over any SQL engine: statements.ts says what to send, a driver says how to send it.
+// The RunStore over any SQL engine: statements.ts and append.ts say what to send, a driver says how.
+import { appendEvents } from './append.js';
 import type { Dialect, Query, Stmt } from './dialect.js';
 import * as read from './queries.js';
 import * as sql from './statements.js';
@@ -48,7 +49,7 @@ export class SqlRunStore implements RunStore {
   }
 
   async appendEvents(events: RunEvent[]): Promise<void> {
-    if (events.length > 0) await this.#db.write(sql.appendEvents(this.#d, events));
+    if (events.length > 0) await this.#db.write(appendEvents(this.#d, events));
   }
 
   async appendLogs(lines: LogLine[]): Promise<void> {

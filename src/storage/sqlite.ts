@@ -63,7 +63,12 @@ class SqliteDriver implements SqlDriver {
           for (const row of s.each) statement.run(...row);
           return [];
         }
-        if (statement.reader) return statement.all(...s.params) as Row[];
+        if (statement.reader) {
+          const rows = statement.all(...s.params) as Row[];
+          const refused = rows[0]?.refused;
+          if (s.refused !== undefined && refused !== undefined) throw new StoreError(s.refused(String(refused)));
+          return rows;
+        }
         const { changes } = statement.run(...s.params);
         if (s.mustChange !== undefined && changes === 0) throw new StoreError(s.mustChange);
         return [];

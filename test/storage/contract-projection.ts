@@ -39,6 +39,45 @@ export function projectionContract(store: StoreRef): void {
       ]);
     });
 
+    it('keeps the stored status, error and start where a batch does not change them', async () => {
+      await store().createRun(newRun('r1'));
+      const a = { runId: 'r1', assetKey: 'a', partition: '' };
+      await store().appendEvents([{ ...a, type: 'asset_started', at: at(1), attempt: 1 }]);
+      // Batches with one event each, as the executor writes them: each patches the stored row.
+      await store().appendEvents([{ ...a, type: 'attempt_failed', at: at(2), attempt: 1, message: 'reset' }]);
+      expect((await store().assetRuns('r1'))[0]).toMatchObject({ status: 'running', attempts: 1, error: 'reset' });
+      await store().appendEvents([{ ...a, type: 'asset_retrying', at: at(3), attempt: 2 }]);
+      expect((await store().assetRuns('r1'))[0]).toMatchObject({ status: 'retrying', attempts: 1, error: 'reset' });
+      await store().appendEvents([{ ...a, type: 'asset_started', at: at(4), attempt: 2 }]);
+      // An attempt failure alone, for an asset never seen: a planned row holding the error.
+      await store().appendEvents([{ runId: 'r1', type: 'attempt_failed', at: at(5), assetKey: 'b', partition: 'p' }]);
+      expect(await store().assetRuns('r1')).toStrictEqual([
+        { ...a, status: 'running', attempts: 2, startedAt: at(1), endedAt: null, rowCount: null, error: 'reset' },
+        {
+          ...a,
+          assetKey: 'b',
+          partition: 'p',
+          status: 'planned',
+          attempts: 0,
+          startedAt: null,
+          endedAt: null,
+          rowCount: null,
+          error: 'attempt ? failed',
+        },
+      ]);
+      await store().appendEvents([{ ...a, type: 'asset_failed', at: at(6), attempt: 2 }]);
+      await store().appendEvents([{ ...a, type: 'asset_succeeded', at: at(7), attempt: 2, data: { rowCount: 5 } }]);
+      expect((await store().assetRuns('r1'))[0]).toStrictEqual({
+        ...a,
+        status: 'succeeded',
+        attempts: 2,
+        startedAt: at(1),
+        endedAt: at(7),
+        rowCount: 5,
+        error: null,
+      });
+    });
+
     it('keeps partitions apart and records skipped and upstream-failed assets', async () => {
       await store().createRun(newRun('r1', { partitions: ['2025-01-01', '2025-01-02'] }));
       await store().appendEvents([

@@ -134,6 +134,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<RunStore
         expect(await store.assetRuns('r1')).toStrictEqual([]);
       });
 
+      it('names the first unknown run of a batch, and keeps the known runs untouched', async () => {
+        await store.createRun(newRun('r1'));
+        const batch = [
+          ...assetEvents('r1', 'a', 100, 'succeeded'),
+          { runId: 'ghost2', type: 'run_started' as const, at: at(1) },
+          { runId: 'ghost1', type: 'run_started' as const, at: at(1) },
+          { runId: 'ghost2', type: 'log' as const, at: at(2), message: 'hi' },
+        ];
+        await expect(store.appendEvents(batch)).rejects.toThrow('cannot append events: run "ghost2" does not exist');
+        expect(await store.getRun('r1')).toMatchObject({ heartbeatAt: at(0) });
+        expect(await store.logs('r1')).toStrictEqual([]);
+        await store.appendEvents(assetEvents('r1', 'a', 1, 'succeeded'));
+        expect((await store.events('r1')).map((e) => e.seq)).toStrictEqual([1, 2, 3]);
+      });
+
       it('takes big batches in one call', async () => {
         await store.createRun(newRun('r1'));
         const batch = Array.from({ length: 500 }, (_, i) =>

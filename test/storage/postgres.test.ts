@@ -1,11 +1,13 @@
 // The PostgreSQL run store: the shared contract against the real server, in a throwaway database.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/errors.js';
 import { openPostgresStore } from '../../src/storage/postgres.js';
+import { applyPatch, foldEvents } from '../../src/storage/projection.js';
+import type { AssetRunRecord } from '../../src/storage/types.js';
 import { runStoreContract } from './contract.js';
-import { assetEvents, newRun } from './helpers.js';
+import { assetEvents, at, newRun } from './helpers.js';
 
 const ADMIN_URL = process.env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `sluice_test_${randomBytes(6).toString('hex')}`;
@@ -53,6 +55,63 @@ describe('PostgreSQL run store', () => {
       const { rows } = await client.query('SELECT id FROM racing.sluice_migrations');
       await client.end();
       expect(rows).toStrictEqual([{ id: 1 }]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('writes each event batch, lock, unlock and heartbeat in one query (no BEGIN/COMMIT round trips)', async () => {
+    const store = await openPostgresStore(url('one_query'));
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      await store.createRun(newRun('r1'));
+      query.mockClear();
+      await store.appendEvents([
+        ...assetEvents('r1', 'a', 1, 'succeeded'),
+        { runId: 'r1', type: 'log', at: at(4), assetKey: 'a', message: 'done' },
+        { runId: 'r1', type: 'check_evaluated', at: at(4), assetKey: 'a', message: 'ok', data: { name: 'n', passed: true } },
+      ]);
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(await store.tryLock('l', 'r1')).toBe(true);
+      await store.unlock('l', 'r1');
+      await store.heartbeat('r1', at(9));
+      expect(query).toHaveBeenCalledTimes(4);
+      expect((await store.logs('r1')).map((l) => l.message)).toStrictEqual(['done']);
+      expect(await store.checkResults('r1')).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('projects concurrent writers to one asset run in the order their events are numbered', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(url('concurrent'))));
+    try {
+      await stores[0]!.createRun(newRun('r1'));
+      const types = ['asset_started', 'attempt_failed', 'asset_retrying', 'asset_succeeded', 'asset_failed'] as const;
+      await Promise.all(
+        stores.map(async (store, w) => {
+          for (let i = 0; i < 40; i++) {
+            const type = types[(i + w) % types.length]!;
+            await store.appendEvents([
+              {
+                runId: 'r1',
+                type,
+                at: at(w * 100 + i),
+                assetKey: 'a',
+                partition: '',
+                message: `w${w}-${i}`,
+                data: { rowCount: i },
+              },
+            ]);
+          }
+        }),
+      );
+      const events = await stores[0]!.events('r1');
+      expect(events).toHaveLength(160);
+      expect(events.map((e) => e.seq)).toStrictEqual(events.map((_, i) => i + 1));
+      const expected = foldEvents(events).reduce<AssetRunRecord | undefined>((row, patch) => applyPatch(row, patch), undefined);
+      expect(await stores[0]!.assetRuns('r1')).toStrictEqual([expected]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
