@@ -2,6 +2,7 @@
 
 import type { ProducerLogger } from '../definitions/context.js';
 import { SluiceError } from '../definitions/errors.js';
+import type { PartitionsSpec } from '../definitions/schema.js';
 import type { TableName, Warehouse } from '../resources/warehouse/types.js';
 import { evaluateChecks } from './checks.js';
 import { CheckFailedError } from './errors.js';
@@ -58,6 +59,20 @@ async function verify(rc: RunContext, s: StepInfo, attempt: number, table: Table
     );
 }
 
+const runPartitionSets = new WeakMap<RunContext, StepContext['runPartitions']>();
+
+/** The run's partition keys and their set, found once per run (a scan of its steps). */
+function runPartitions(rc: RunContext): StepContext['runPartitions'] {
+  let found = runPartitionSets.get(rc);
+  if (!found) {
+    let spec: PartitionsSpec | undefined;
+    if (rc.partitions.length > 0) spec = rc.steps.find((x) => x.asset.spec.partitions)?.asset.spec.partitions;
+    found = { keys: rc.partitions, spec };
+    runPartitionSets.set(rc, found);
+  }
+  return found;
+}
+
 /**
  * The context of attempt `attempt` of step `s`, around the attempt's signal.
  * @example const ctx = stepContext(rc, s, 1, rc.runSignal);
@@ -76,7 +91,7 @@ export function stepContext(rc: RunContext, s: StepInfo, attempt: number, signal
     upstream: upstreamValues(rc, s),
     resources: rc.resources,
     clock: rc.clock,
-    table: tableOf(s.step.key),
+    table: (dialect) => tableOf(s.step.key, dialect),
     render: (text, extra) => renderTemplate(text, { runId: rc.runId, partition: s.window, runStartedAt: rc.runStartedAt }, extra),
     verify: (table, warehouse) => verify(rc, s, attempt, table, warehouse),
     tick: (poke, satisfied, message) =>
@@ -88,5 +103,9 @@ export function stepContext(rc: RunContext, s: StepInfo, attempt: number, signal
         message: message ?? (satisfied ? `poke ${poke}: condition holds` : `poke ${poke}: not yet`),
         data: { poke, satisfied },
       }),
+    store: rc.store,
+    get runPartitions() {
+      return runPartitions(rc);
+    },
   };
 }

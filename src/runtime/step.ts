@@ -101,7 +101,8 @@ function work(rc: RunContext, s: StepInfo): (ctx: StepContext) => Promise<Produc
     }
     if (!outcome.verified && s.asset.spec.checks.length > 0) {
       const resource = (producer && 'resource' in producer && producer.resource) || s.asset.spec.resource || 'warehouse';
-      await ctx.verify(ctx.table, await rc.resources.warehouse(resource));
+      const warehouse = await rc.resources.warehouse(resource);
+      await ctx.verify(ctx.table(warehouse.dialect), warehouse);
     }
     return outcome;
   };

@@ -1,14 +1,19 @@
 // Asset keys as warehouse tables: 'analytics.mau_summary' is table mau_summary in schema analytics.
 
-import type { TableName, Warehouse } from '../resources/warehouse/types.js';
+import { unquotedName } from '../resources/warehouse/quote.js';
+import type { TableName, Warehouse, WarehouseDialect } from '../resources/warehouse/types.js';
 
 /**
- * The table an asset key names: everything before the last dot is the schema.
- * @example tableOf('analytics.mau_summary') // { schema: 'analytics', name: 'mau_summary' }
+ * The table an asset key names: everything before the last dot is the schema. Given the warehouse's
+ * dialect, simple names are folded the way that dialect reads them unquoted (Snowflake upper case,
+ * PostgreSQL lower case), so `analytics.mau_summary` is the table a hand-written
+ * `SELECT * FROM analytics.mau_summary` reads — not a quoted lower-case twin of it.
+ * @example tableOf('analytics.mau_summary', 'snowflake') // { schema: 'ANALYTICS', name: 'MAU_SUMMARY' }
  */
-export function tableOf(key: string): TableName {
+export function tableOf(key: string, dialect?: WarehouseDialect): TableName {
   const dot = key.lastIndexOf('.');
-  return dot === -1 ? { schema: undefined, name: key } : { schema: key.slice(0, dot), name: key.slice(dot + 1) };
+  const fold = (name: string) => (dialect ? unquotedName(dialect, name) : name);
+  return dot === -1 ? { schema: undefined, name: fold(key) } : { schema: fold(key.slice(0, dot)), name: fold(key.slice(dot + 1)) };
 }
 
 /**

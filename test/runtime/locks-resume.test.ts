@@ -23,7 +23,7 @@ describe('locks', () => {
     expect(second.result.exitCode).toBe(2);
     expect(second.result.steps[0]).toMatchObject({ status: 'failed', attempts: 0 });
     expect(second.result.steps[0]?.error).toBe(
-      'asset "l.table" is being materialized by run run-first; wait for it to finish, or run with onLocked \'wait\' (--wait-for-locks)',
+      'asset "l.table" is being materialized by run run-first; wait for it to finish, or materialize with --wait-for-locks',
     );
     release.resolve();
     expect((await first).result.status).toBe('succeeded');

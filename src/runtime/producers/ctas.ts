@@ -12,17 +12,18 @@ import type { ProducerRunner } from './types.js';
 export const runCtas: ProducerRunner<'ctas'> = async (spec, ctx) => {
   const warehouse = await ctx.resources.warehouse(spec.resource);
   const select = ctx.render(spec.sql);
+  const table = ctx.table(warehouse.dialect);
   if (!spec.staging) {
-    if (ctx.table.schema) await warehouse.ensureSchema(ctx.table.schema);
-    return { rowCount: await warehouse.createTableAs(ctx.table, select, ctx.signal) };
+    if (table.schema) await warehouse.ensureSchema(table.schema);
+    return { rowCount: await warehouse.createTableAs(table, select, ctx.signal) };
   }
-  const staging = tableOf(spec.staging);
+  const staging = tableOf(spec.staging, warehouse.dialect);
   if (staging.schema) await warehouse.ensureSchema(staging.schema);
   const rowCount = await warehouse.createTableAs(staging, select, ctx.signal);
   await ctx.verify(staging, warehouse);
   // A timed-out attempt keeps running in the background; it must not publish after it was given up.
   ctx.signal.throwIfAborted();
-  if (ctx.table.schema) await warehouse.ensureSchema(ctx.table.schema);
-  await warehouse.swap(ctx.table, staging);
+  if (table.schema) await warehouse.ensureSchema(table.schema);
+  await warehouse.swap(table, staging);
   return { rowCount, verified: true, metadata: { staging: spec.staging } };
 };

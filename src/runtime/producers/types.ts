@@ -1,9 +1,10 @@
 // The contract between the executor and each producer type: what a runner gets, what it returns.
 
 import type { PartitionWindow, ProducerFn, ProducerLogger } from '../../definitions/context.js';
-import type { AssetSpec, ProducerSpec } from '../../definitions/schema.js';
+import type { AssetSpec, PartitionsSpec, ProducerSpec } from '../../definitions/schema.js';
 import type { PlanStep } from '../../graph/plan-types.js';
-import type { TableName, Warehouse } from '../../resources/warehouse/types.js';
+import type { TableName, Warehouse, WarehouseDialect } from '../../resources/warehouse/types.js';
+import type { RunStore } from '../../storage/types.js';
 import type { Clock } from '../clock.js';
 import type { Resources } from '../resources.js';
 
@@ -24,8 +25,8 @@ export interface StepContext {
   readonly upstream: Readonly<Record<string, unknown>>;
   readonly resources: Resources;
   readonly clock: Clock;
-  /** The asset's own table (its key read as schema.name). */
-  readonly table: TableName;
+  /** The asset's own table (its key read as schema.name) as the given dialect names it; see tableOf. */
+  table(dialect?: WarehouseDialect): TableName;
   /** Fills `{{ ds }}`-style placeholders (see renderTemplate). */
   render(text: string, extra?: Record<string, string>): string;
   /**
@@ -36,6 +37,14 @@ export interface StepContext {
   verify(table: TableName, warehouse: Warehouse): Promise<void>;
   /** Records a sensor poke: the n-th poke, whether the condition held. */
   tick(poke: number, satisfied: boolean, message?: string): void;
+  /** The run store: sensors read other runs and materializations; the trigger producer records child runs. */
+  readonly store: RunStore;
+  /**
+   * The partitions the whole run covers ([] when unpartitioned) and the set they belong to (the first
+   * partitioned step's), so a step without its own partition (a source's sensor, an unpartitioned
+   * trigger) can still do partition math.
+   */
+  readonly runPartitions: { readonly keys: readonly string[]; readonly spec: PartitionsSpec | undefined };
 }
 
 /** What a runner reports back. */
