@@ -149,6 +149,17 @@ function schedule(rc: RunContext, resume: ResumePoint | undefined): Promise<void
  * process.exitCode = result.exitCode;
  */
 export async function execute(options: ExecuteOptions): Promise<RunResult> {
+  // The clock's timers are unref'd so a forgotten wait never holds a process open; while a run is in
+  // progress something must, or a retry wait with nothing else pending ends the CLI mid-run (exit 13).
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  try {
+    return await executeRun(options);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function executeRun(options: ExecuteOptions): Promise<RunResult> {
   const { store } = options;
   const clock = options.clock ?? realClock();
   const redact = makeRedactor(options.secrets);
