@@ -1,25 +1,28 @@
 // The producer registry: one runner per producer type, each in its own file.
 
+import { runCopy } from './copy.js';
 import { runCtas } from './ctas.js';
 import { runFn } from './fn.js';
+import { runHttp } from './http.js';
+import { runShell } from './shell.js';
 import { runSql } from './sql.js';
 import { runSwap } from './swap.js';
 import type { ProducerRegistry } from './types.js';
 import { unimplemented } from './unimplemented.js';
 
 /**
- * The runners `execute` uses unless `producers` overrides some: fn, sql, ctas and swap run now;
- * shell, http, copy and trigger fail with a clear message until their issues land.
- * @example await execute({ ..., producers: { shell: runShell } });
+ * The runners `execute` uses unless `producers` overrides some: fn, sql, ctas, swap, shell, http and copy
+ * run now; trigger fails with a clear message until its issue lands.
+ * @example await execute({ ..., producers: { shell: myShellRunner } });
  */
 export const defaultProducers: ProducerRegistry = {
   fn: runFn,
   sql: runSql,
   ctas: runCtas,
   swap: runSwap,
-  shell: unimplemented('shell'),
-  http: unimplemented('http'),
-  copy: unimplemented('copy'),
+  shell: runShell,
+  http: runHttp,
+  copy: runCopy,
   trigger: unimplemented('trigger'),
 };
 
