@@ -39,6 +39,13 @@ function program(io: CliIo, run: Runner): Command {
     .exitOverride();
 
   cli
+    .command('init')
+    .description('scaffold a new project: package.json, sluice.config.ts, an example asset module, .gitignore, README')
+    .argument('[dir]', 'folder for the project, created when missing (default: the current folder)')
+    .option('--name <name>', 'package name (default: the folder name)')
+    .action(run(async () => (await import('./commands/init.js')).initCommand));
+
+  cli
     .command('list')
     .description('list assets, optionally filtered by a selection')
     .argument('[selection]', "selection, e.g. 'analytics.*', '+analytics.mau_summary', 'tag:ELT'")
@@ -127,6 +134,15 @@ function program(io: CliIo, run: Runner): Command {
     .option('--store <url>', 'run store URL')
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/runs.js')).drive));
+
+  cli
+    .command('daemon')
+    .description('evaluate schedules on a tick and launch the runs that are due')
+    .option('--once', 'evaluate once, wait for the launched runs, exit (for system cron and tests)')
+    .option('--interval <duration>', 'time between evaluations', '30s')
+    .option('--store <url>', 'run store URL')
+    .option('--json', 'print tick records as JSON')
+    .action(run(async () => (await import('./commands/daemon.js')).daemon));
 
   cli
     .command('schedules')

@@ -135,6 +135,8 @@ const configSchema = z.strictObject({
   storage: storageConfig.default({}),
   /** Named connections producers and notifications use, e.g. `sql({ resource: 'warehouse' })`. */
   resources: z.record(resourceName, resourceConfig).default({}),
+  /** Concurrency pools and their slots, e.g. { reports: 1 }: assets naming a pool share its slots across a run. */
+  pools: z.record(z.string().min(1), z.number().int().min(1, 'a pool needs at least 1 slot')).default({}),
   /** Folder for local state (run store, DuckDB warehouse), relative to the root. */
   stateDir: relativePath.default('.sluice'),
 });
@@ -151,6 +153,7 @@ export interface SluiceConfig {
   assets: string[];
   storage: StorageConfig;
   resources: Record<string, ResourceConfig>;
+  pools: Record<string, number>;
   stateDir: string;
 }
 
@@ -173,7 +176,7 @@ export function defineConfig(config: SluiceConfigInput): SluiceConfigInput {
 export function parseConfig(input: unknown, file: string | undefined): SluiceConfig {
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) throw configError(result.error.issues, file);
-  const { assets, storage, resources, stateDir } = result.data;
+  const { assets, storage, resources, pools, stateDir } = result.data;
   const state = stateDir.replace(/\/+$/, '');
   const withPaths: Record<string, ResourceConfig> = {};
   for (const [name, resource] of Object.entries(resources)) {
@@ -189,6 +192,7 @@ export function parseConfig(input: unknown, file: string | undefined): SluiceCon
       email: { type: 'email', smtpUrlEnv: 'SMTP_URL' },
       ...withPaths,
     },
+    pools,
     stateDir: state,
   };
 }

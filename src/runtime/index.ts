@@ -8,7 +8,17 @@ export { lockName } from './locks.js';
 export { ManualClock, type ManualClockOptions } from './manual-clock.js';
 export { type FailedAsset, type FailureNotification, type Notifier, RecordingNotifier } from './notify.js';
 export type { ExecuteOptions, RunnableAsset, RunPipeline, RunResult, StepResult } from './options.js';
+export {
+  graphPlanner,
+  type PipelinePlanner,
+  type PipelineRunner,
+  type PipelineRunRequest,
+  type PlannedPipeline,
+  pipelineRunner,
+  type StartedRun,
+} from './pipeline-runner.js';
 export { defaultProducers } from './producers/index.js';
+export { TriggeredRunFailedError, triggerRunner } from './producers/trigger.js';
 export type { ProducerOutcome, ProducerRegistry, ProducerRunner, StepContext } from './producers/types.js';
 export { makeRedactor, type Redactor } from './redact.js';
 export { type Resources, staticResources } from './resources.js';

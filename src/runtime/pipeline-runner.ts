@@ -54,6 +54,8 @@ export interface PipelineRunRequest {
   partition: string | null;
   /** 'trigger', 'daemon', 'cli', 'server'. */
   launchedBy: string;
+  /** The new run's id when the caller must know it first (the daemon records it with the tick it claims). */
+  runId?: string | undefined;
   tags?: Readonly<Record<string, string>> | undefined;
   /** Cancels the run (a waiting trigger's own attempt signal). */
   signal?: AbortSignal | undefined;
@@ -120,7 +122,7 @@ export function pipelineRunner(options: PipelineRunnerOptions): PipelineRunner {
       const planned = options.plan(request.pipeline, request.partition);
       const tags: Record<string, string> = { ...request.tags };
       if (!planned.partitioned && request.partition !== null) tags[LOGICAL_DATE_TAG] = request.partition;
-      const runId = newRunId(clock.now());
+      const runId = request.runId ?? newRunId(clock.now());
       options.onRunStarted?.({ runId, request });
       const result = execute({
         plan: planned.plan,

@@ -14,6 +14,7 @@ import type {
   RunStatus,
   RunStore,
   StoredRunEvent,
+  TickRecord,
 } from './types.js';
 
 interface RunState {
@@ -52,6 +53,7 @@ export class MemoryRunStore implements RunStore {
   // Logs and checks are kept by run id even for unknown runs, as the SQL tables (without foreign keys) do.
   readonly #logs = new Map<string, LogLine[]>();
   readonly #checks = new Map<string, Map<string, CheckResult>>();
+  readonly #ticks = new Map<string, TickRecord>();
 
   async createRun(run: NewRun): Promise<RunRecord> {
     if (this.#runs.has(run.id)) throw new StoreError(`run "${run.id}" already exists`);
@@ -200,6 +202,25 @@ export class MemoryRunStore implements RunStore {
       failed.push(run.id);
     }
     return failed.sort();
+  }
+
+  async recordTick(tick: TickRecord): Promise<boolean> {
+    const id = `${tick.pipeline}\u0000${tick.tickAt}`;
+    if (this.#ticks.has(id)) return false;
+    this.#ticks.set(id, { ...tick });
+    return true;
+  }
+
+  async lastTick(pipeline: string): Promise<TickRecord | undefined> {
+    return (await this.ticks({ pipeline, limit: 1 }))[0];
+  }
+
+  async ticks(options: { pipeline?: string; limit?: number } = {}): Promise<TickRecord[]> {
+    return [...this.#ticks.values()]
+      .filter((t) => options.pipeline === undefined || t.pipeline === options.pipeline)
+      .sort((a, b) => (a.tickAt < b.tickAt ? 1 : a.tickAt > b.tickAt ? -1 : a.pipeline < b.pipeline ? -1 : 1))
+      .slice(0, options.limit ?? 100)
+      .map((t) => ({ ...t }));
   }
 
   async tryLock(name: string, owner: string): Promise<boolean> {

@@ -25,6 +25,14 @@ export function listRuns(d: Dialect, o: ListRunsOptions = {}, columns = '*'): Qu
 const count = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.max(0, Math.trunc(n)));
 const limit = (d: Dialect, n: number | undefined): Param => count(n) ?? d.noLimit;
 
+/** Ticks newest first, optionally of one pipeline. */
+export function ticks(pipeline?: string, limit = 100): Query {
+  return {
+    sql: `SELECT * FROM ticks${pipeline === undefined ? '' : ' WHERE pipeline = ?'} ORDER BY tick_at DESC, pipeline LIMIT ?`,
+    params: pipeline === undefined ? [limit] : [pipeline, limit],
+  };
+}
+
 export function drive(d: Dialect, o: ListRunsOptions = {}): Query {
   const runs = listRuns(d, o, 'id');
   return {

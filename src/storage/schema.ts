@@ -104,4 +104,20 @@ export const migrations: readonly Migration[] = [
       FROM asset_runs a JOIN runs r ON r.id = a.run_id`,
     ],
   },
+  {
+    id: 2,
+    name: 'schedule ticks evaluated by the daemon',
+    statements: (d) => [
+      `CREATE TABLE ticks (
+        pipeline ${d.key} NOT NULL,
+        tick_at ${d.key} NOT NULL,
+        status ${d.key} NOT NULL,
+        reason ${d.key} NOT NULL,
+        run_id ${d.key},
+        evaluated_at ${d.key} NOT NULL,
+        PRIMARY KEY (pipeline, tick_at)
+      )`,
+      'CREATE INDEX ticks_evaluated ON ticks (evaluated_at)',
+    ],
+  },
 ];

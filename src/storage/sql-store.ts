@@ -17,6 +17,7 @@ import type {
   RunStatus,
   RunStore,
   StoredRunEvent,
+  TickRecord,
 } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -110,6 +111,26 @@ export class SqlRunStore implements RunStore {
   async failStaleRuns(before: string, at: string): Promise<string[]> {
     const [failed = []] = await this.#db.write(sql.failStaleRuns(before, at));
     return failed.map((r) => str(r.id)).sort();
+  }
+
+  async recordTick(tick: TickRecord): Promise<boolean> {
+    const [inserted = []] = await this.#db.write([sql.recordTick(tick)]);
+    return inserted.length === 1;
+  }
+
+  async lastTick(pipeline: string): Promise<TickRecord | undefined> {
+    return (await this.ticks({ pipeline, limit: 1 }))[0];
+  }
+
+  async ticks(options: { pipeline?: string; limit?: number } = {}): Promise<TickRecord[]> {
+    return (await this.#db.all(read.ticks(options.pipeline, options.limit))).map((r) => ({
+      pipeline: str(r.pipeline),
+      tickAt: str(r.tick_at),
+      status: str(r.status) as TickRecord['status'],
+      reason: str(r.reason),
+      runId: strOrNull(r.run_id),
+      evaluatedAt: str(r.evaluated_at),
+    }));
   }
 
   async tryLock(name: string, owner: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Every SQL statement the run stores write with, written once with `?` placeholders for both engines.
 import type { Dialect, Param, Stmt } from './dialect.js';
 import { TERMINAL } from './projection.js';
-import type { CheckResult, LogLine, NewRun, RunStatus } from './types.js';
+import type { CheckResult, LogLine, NewRun, RunStatus, TickRecord } from './types.js';
 
 const TERMINAL_LIST = TERMINAL.map((s) => `'${s}'`).join(', ');
 
@@ -165,6 +165,15 @@ export function failStaleRuns(before: string, at: string): Stmt[] {
 }
 
 /** Takes the lock when it is free, already ours, or held by a run that is no longer running (RETURNING a row then). */
+/** Claims a tick: inserts it unless (pipeline, tick_at) exists; returns the row only when inserted. */
+export function recordTick(t: TickRecord): Stmt {
+  return {
+    sql: `INSERT INTO ticks (pipeline, tick_at, status, reason, run_id, evaluated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (pipeline, tick_at) DO NOTHING RETURNING pipeline`,
+    params: [t.pipeline, t.tickAt, t.status, t.reason, t.runId, t.evaluatedAt],
+  };
+}
+
 export function tryLock(name: string, owner: string, at: string): Stmt {
   return {
     sql: `INSERT INTO locks (name, owner, acquired_at) VALUES (?, ?, ?)

@@ -153,6 +153,22 @@ export interface Materialization {
   endedAt: string | null;
 }
 
+/**
+ * One schedule tick the daemon evaluated. (pipeline, tickAt) is unique: recording it is how a daemon
+ * claims a tick, so a restarted daemon, or a second one, never launches the same tick twice.
+ */
+export interface TickRecord {
+  pipeline: string;
+  /** The scheduled instant (ISO-8601 UTC). */
+  tickAt: string;
+  status: 'launched' | 'skipped';
+  /** Why: 'due', 'catchup is off: a newer tick was due', … */
+  reason: string;
+  /** The run launched for it; null when skipped. */
+  runId: string | null;
+  evaluatedAt: string;
+}
+
 export interface ListRunsOptions {
   limit?: number;
   offset?: number;
@@ -185,6 +201,13 @@ export interface RunStore {
   drive(options?: ListRunsOptions): Promise<DriveRow[]>;
   /** Newest finished (succeeded or failed) materialization per asset × partition; all assets when keys is omitted. */
   latestMaterializations(assetKeys?: string[]): Promise<Materialization[]>;
+
+  /** Records a tick unless one with the same pipeline and tickAt exists; true when this call recorded it. */
+  recordTick(tick: TickRecord): Promise<boolean>;
+  /** The newest recorded tick of a pipeline (launched or skipped). */
+  lastTick(pipeline: string): Promise<TickRecord | undefined>;
+  /** Recorded ticks, newest first. */
+  ticks(options?: { pipeline?: string; limit?: number }): Promise<TickRecord[]>;
 
   /** Marks `running` runs whose heartbeat is older than `before` as failed (stale); returns their ids. */
   failStaleRuns(before: string, at: string): Promise<string[]>;

@@ -122,6 +122,7 @@ export async function materialize(
       notifier,
       secrets,
       concurrency: options.concurrency,
+      pools: project.config.pools,
       staleAfterMs,
     });
     const result = await execute({
@@ -131,6 +132,7 @@ export async function materialize(
       pipeline,
       resources,
       concurrency: options.concurrency,
+      pools: project.config.pools,
       notifier,
       producers: runner.producers,
       onEvent: progress?.onEvent,
