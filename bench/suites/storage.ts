@@ -7,6 +7,7 @@ import { MemoryRunStore } from '../../src/storage/memory.js';
 import { openPostgresStore } from '../../src/storage/postgres.js';
 import { openSqliteStore } from '../../src/storage/sqlite.js';
 import type { RunEvent, RunStore } from '../../src/storage/types.js';
+import type { BenchRow } from '../types.js';
 
 export interface StorageFigures {
   store: string;
@@ -56,6 +57,32 @@ export async function measure(store: RunStore, assets = 10_000, batch = 50): Pro
   if (rows.length !== assets) throw new Error(`expected ${assets} drive rows, got ${rows.length}`);
   await store.close();
   return { store: store.describe, assets, batch, appendMs, msPerAsset: appendMs / assets, lockMsPerAsset, driveMs };
+}
+
+/** For bench/run.ts: memory, SQLite and (on the local server) PostgreSQL, in a throwaway database. */
+export async function run(): Promise<BenchRow[]> {
+  const { throwawayDatabase } = await import('../../test/support/postgres.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  const db = await throwawayDatabase('sluice_bench_store');
+  try {
+    const results = [
+      await measure(new MemoryRunStore()),
+      await measure(openSqliteStore(join(dir, 'runs.db'))),
+      await measure(await openPostgresStore(db.url)),
+    ];
+    return results.flatMap((r) => {
+      const name = r.store.startsWith('postgres') ? 'postgres' : r.store.startsWith('sqlite') ? 'sqlite' : 'memory';
+      const note = `${r.assets} assets × 3 events in batches of ${r.batch}`;
+      return [
+        { suite: 'storage', case: `${name}: appendEvents per asset`, value: r.msPerAsset, unit: 'ms', note },
+        { suite: 'storage', case: `${name}: tryLock + unlock per asset`, value: r.lockMsPerAsset, unit: 'ms' },
+        { suite: 'storage', case: `${name}: read ${r.assets} drive rows`, value: r.driveMs, unit: 'ms' },
+      ];
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  }
 }
 
 async function main(): Promise<void> {
