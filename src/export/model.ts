@@ -1,5 +1,6 @@
 // The target-neutral reading of an ExportInput: effective policies, retry waits, schedule and partitions, checked once.
 
+import { checkNames } from '../definitions/check-names.js';
 import {
   type AssetSpec,
   type CheckSpec,
@@ -10,7 +11,7 @@ import {
   retrySchedule,
   type ScheduleSpec,
 } from '../definitions/index.js';
-import { checkNames, type SqlSite } from './sql.js';
+import type { SqlSite } from './sql.js';
 import type { ExportInput, ExportOptions, SqlDialect, TargetName } from './types.js';
 
 /** A wall-clock date and time as written in a spec (no zone; the zone travels beside it). */

@@ -4,6 +4,9 @@ import { type CheckSpec, ExportError } from '../definitions/index.js';
 import { fillStatic } from './text.js';
 import type { SqlDialect, TargetName } from './types.js';
 
+// Check names are defined once, in definitions, for the runtime and every target; still importable from here.
+export { checkNames } from '../definitions/check-names.js';
+
 // Words that cannot stand unquoted as a table or column name in Snowflake or PostgreSQL.
 const RESERVED = new Set(
   (
@@ -178,27 +181,6 @@ export function checkQuery(key: string, check: CheckSpec, site: SqlSite): string
     case 'sql':
       return `SELECT COUNT(*) ${check.expect === 'no_rows' ? '= 0' : '> 0'} FROM ${subquery(fillStatic(check.sql, 'table', t))}`;
   }
-}
-
-/**
- * Check names as sluice's runtime reports them: the check's `name`, else its type (with what it compares), made
- * unique within the asset with `#2`, `#3`.
- * @example checkNames([{ type: 'row_count', min: 1, blocking: true }]) // ['row_count']
- */
-export function checkNames(checks: readonly CheckSpec[]): string[] {
-  const seen = new Map<string, number>();
-  return checks.map((c) => {
-    const base =
-      c.name ??
-      (c.type === 'count_tolerance'
-        ? `count_tolerance:${c.against}`
-        : c.type === 'freshness' && c.column
-          ? `freshness:${c.column}`
-          : c.type);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}#${n}`;
-  });
 }
 
 /**

@@ -1,34 +1,17 @@
 // Run-time placeholders (sluice's `{{ name }}`), checked at export, and escaping so Jinja prints the rest verbatim.
 
 import { ExportError } from '../definitions/index.js';
+import { PLACEHOLDER_PATTERN, TEMPLATE_VARIABLES, type TemplateVariable } from '../definitions/templates.js';
 import type { TargetName } from './types.js';
 
-/**
- * The placeholders sluice's runtime fills in SQL, commands, URLs, bodies, headers and paths (src/runtime/template.ts):
- * `ds` (the partition's date, else the run's date), `ds_nodash`, `run_id`, `partition_key`, and the window as
- * ISO-8601 UTC instants: `partition_start`/`partition_end` and their Airflow names `data_interval_start`/`_end`
- * (empty when unpartitioned). Any other `{{ name }}` fails the asset in sluice, so it fails the export too.
- */
-export const PLACEHOLDERS = [
-  'ds',
-  'ds_nodash',
-  'run_id',
-  'partition_key',
-  'partition_start',
-  'partition_end',
-  'data_interval_start',
-  'data_interval_end',
-] as const;
-
-/** One of sluice's placeholder names. */
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+/** One of sluice's placeholder names (see TEMPLATE_VARIABLES). */
+export type Placeholder = TemplateVariable;
 
 /** A piece of a templated text: literal text, or one placeholder. */
 export type TextPart = { literal: string } | { placeholder: Placeholder };
 
-// The runtime's own pattern: `{{`, optional spaces, an identifier, optional spaces, `}}`. Anything else is text.
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const KNOWN = new Set<string>(PLACEHOLDERS);
+// Any other `{{ name }}` fails the asset in sluice, so it fails the export too.
+const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
 
 /**
  * Splits text into literal runs and placeholders, failing on a name sluice would not fill.
@@ -37,14 +20,14 @@ const KNOWN = new Set<string>(PLACEHOLDERS);
 export function splitPlaceholders(text: string, target: TargetName, assetKey: string | undefined): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
+  for (const m of text.matchAll(PLACEHOLDER_PATTERN)) {
     const name = m[1] as string;
     if (!KNOWN.has(name)) {
       throw new ExportError(
         target,
         'placeholders',
         assetKey,
-        `{{ ${name} }} is not a placeholder sluice fills (known: ${PLACEHOLDERS.join(', ')}); the asset would fail in sluice too`,
+        `{{ ${name} }} is not a placeholder sluice fills (known: ${TEMPLATE_VARIABLES.join(', ')}); the asset would fail in sluice too`,
       );
     }
     if (m.index > last) parts.push({ literal: text.slice(last, m.index) });
@@ -65,7 +48,7 @@ export function hasPlaceholder(text: string, target: TargetName, assetKey: strin
  * @example fillStatic('SELECT * FROM {{table}}', 'table', 'a.t') // 'SELECT * FROM a.t'
  */
 export function fillStatic(text: string, name: string, value: string): string {
-  return text.replace(PLACEHOLDER, (whole, found: string) => (found === name ? value : whole));
+  return text.replace(PLACEHOLDER_PATTERN, (whole, found: string) => (found === name ? value : whole));
 }
 
 /**

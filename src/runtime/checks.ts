@@ -1,5 +1,6 @@
 // Data-quality checks: evaluated against a table after (or, with staging, before) publishing.
 
+import { checkNames } from '../definitions/check-names.js';
 import type { CheckSpec } from '../definitions/schema.js';
 import type { TableName, Warehouse } from '../resources/warehouse/types.js';
 import { quoteTable, tableOf, tableText } from './table.js';
@@ -23,27 +24,6 @@ export interface CheckInput {
   now: number;
   /** Fills placeholders in SQL checks; `{{ table }}` is the checked table, quoted. */
   render: (sql: string, extra: Record<string, string>) => string;
-}
-
-/**
- * A check's display name: its `name`, else its type (plus what it compares with), made unique
- * within the asset with a `#2` suffix.
- * @example checkNames([{ type: 'row_count', min: 1, blocking: true }]) // ['row_count']
- */
-export function checkNames(checks: readonly CheckSpec[]): string[] {
-  const seen = new Map<string, number>();
-  return checks.map((c) => {
-    const base =
-      c.name ??
-      (c.type === 'count_tolerance'
-        ? `count_tolerance:${c.against}`
-        : c.type === 'freshness' && c.column
-          ? `freshness:${c.column}`
-          : c.type);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}#${n}`;
-  });
 }
 
 /**
@@ -78,7 +58,7 @@ async function evaluate(check: CheckSpec, input: CheckInput): Promise<{ passed: 
       return { passed: !low && !high, message: `${n} row${n === 1 ? '' : 's'} in ${tableText(table)}, expected ${range}` };
     }
     case 'count_tolerance': {
-      const other = tableOf(check.against);
+      const other = tableOf(check.against, warehouse.dialect);
       const [n, m] = [await warehouse.rowCount(table), await warehouse.rowCount(other)];
       const off = m === 0 ? (n === 0 ? 0 : 100) : (Math.abs(n - m) / m) * 100;
       return {

@@ -13,7 +13,9 @@ import type { TableName, Warehouse, WarehouseDialect } from '../resources/wareho
 export function tableOf(key: string, dialect?: WarehouseDialect): TableName {
   const dot = key.lastIndexOf('.');
   const fold = (name: string) => (dialect ? unquotedName(dialect, name) : name);
-  return dot === -1 ? { schema: undefined, name: fold(key) } : { schema: fold(key.slice(0, dot)), name: fold(key.slice(dot + 1)) };
+  return dot === -1
+    ? { schema: undefined, name: fold(key) }
+    : { schema: fold(key.slice(0, dot)), name: fold(key.slice(dot + 1)) };
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import type { PartitionWindow } from '../definitions/context.js';
 import { NonRetriableError } from '../definitions/errors.js';
+import { PLACEHOLDER_PATTERN, type TemplateVariable } from '../definitions/templates.js';
 
 /** What placeholders can be filled from. */
 export interface TemplateScope {
@@ -11,24 +12,10 @@ export interface TemplateScope {
   runStartedAt: number;
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+// The names are defined with the pattern in definitions, for the exporters too; still importable from here.
+export { TEMPLATE_VARIABLES } from '../definitions/templates.js';
 
-/**
- * Every placeholder name {@link renderTemplate} knows, for error messages and docs.
- * @example TEMPLATE_VARIABLES.includes('ds_nodash') // true
- */
-export const TEMPLATE_VARIABLES = [
-  'ds',
-  'ds_nodash',
-  'run_id',
-  'partition_key',
-  'partition_start',
-  'partition_end',
-  'data_interval_start',
-  'data_interval_end',
-] as const;
-
-function variables(scope: TemplateScope): Record<string, string> {
+function variables(scope: TemplateScope): Record<TemplateVariable, string> {
   const start = scope.partition?.start ?? new Date(scope.runStartedAt);
   const ds = scope.partition ? scope.partition.key.slice(0, 10) : start.toISOString().slice(0, 10);
   const startIso = scope.partition ? scope.partition.start.toISOString() : '';
@@ -54,9 +41,9 @@ function variables(scope: TemplateScope): Record<string, string> {
  */
 export function renderTemplate(text: string, scope: TemplateScope, extra: Readonly<Record<string, string>> = {}): string {
   if (!text.includes('{{')) return text;
-  const vars = { ...variables(scope), ...extra };
+  const vars: Readonly<Record<string, string>> = { ...variables(scope), ...extra };
   const unknown = new Set<string>();
-  const out = text.replace(PLACEHOLDER, (whole, name: string) => {
+  const out = text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => {
     const value = vars[name];
     if (value === undefined) unknown.add(name);
     return value ?? whole;

@@ -15,10 +15,11 @@ import {
   JSDuckDBValueConverter,
   timestampValue,
 } from '@duckdb/node-api';
+import { SqlWarehouse } from './base.js';
 import { abortedError, toWarehouseError, WarehouseError } from './errors.js';
-import { qualifiedName, quoteIdent, sameSchema } from './quote.js';
-import { bareSelect, countSql, createSchemaSql, dropTableSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
-import type { TableName, Warehouse } from './types.js';
+import { qualifiedName, sameSchema } from './quote.js';
+import { bareSelect, createSchemaSql, dropTableSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
+import type { TableName } from './types.js';
 import { plainDecimal, plainDeep, plainInstant, plainInteger } from './values.js';
 
 interface SharedInstance {
@@ -64,13 +65,13 @@ async function release(path: string, instance: DuckDBInstance): Promise<void> {
  * await warehouse.createTableAs({ schema: 'analytics', name: 'x' }, 'SELECT 1 AS one');
  * await warehouse.close();
  */
-export class DuckDbWarehouse implements Warehouse {
+export class DuckDbWarehouse extends SqlWarehouse {
   readonly dialect = 'duckdb' as const;
   readonly #path: string;
   #instance: Promise<DuckDBInstance> | undefined;
-  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(path: string) {
+    super();
     this.#path = path === ':memory:' ? path : resolve(path);
   }
 
@@ -85,28 +86,11 @@ export class DuckDbWarehouse implements Warehouse {
     await this.#session((connection) => connection.run(sql), signal);
   }
 
-  quoteIdent(name: string): string {
-    return quoteIdent(this.dialect, name);
-  }
-
   async ensureSchema(schema: string): Promise<void> {
     await this.execute(createSchemaSql(this.dialect, schema));
   }
 
-  async tableExists(table: TableName): Promise<boolean> {
-    const { sql, params } = tableExistsQuery(table);
-    const [row] = await this.query<{ n: number }>(sql, params);
-    return Number(row?.n) > 0;
-  }
-
-  async rowCount(table: TableName): Promise<number> {
-    const [row] = await this.query<{ n: number }>(countSql(this.dialect, table));
-    return Number(row?.n);
-  }
-
-  async createTableAs(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
-    if (signal?.aborted) throw abortedError(this.dialect, signal);
-    if (table.schema !== undefined) await this.ensureSchema(table.schema);
+  protected async buildTable(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
     // One statement, so DuckDB replaces the table atomically; it answers with the inserted row count.
     const sql = `CREATE OR REPLACE TABLE ${qualifiedName(this.dialect, table)} AS ${bareSelect(select)}`;
     const rows = await this.#session(async (connection) => (await connection.runAndReadAll(sql)).getRows(), signal);
@@ -141,13 +125,9 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  async dropTable(table: TableName): Promise<void> {
-    await this.execute(dropTableSql(this.dialect, table));
-  }
-
   /** Waits for running operations, then releases the file (other processes may open it again). */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    await this.settle();
     const pending = this.#instance;
     this.#instance = undefined;
     if (!pending) return;
@@ -162,13 +142,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async #session<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw abortedError(this.dialect, signal);
-    const run = this.#withConnection(work, signal);
-    this.#inFlight.add(run);
-    try {
-      return await run;
-    } finally {
-      this.#inFlight.delete(run);
-    }
+    return this.track(this.#withConnection(work, signal));
   }
 
   async #withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -1,10 +1,11 @@
 // PostgreSQL as a warehouse through a pg pool; tables are built aside and published by a rename pair in one transaction.
 
 import pg from 'pg';
+import { SqlWarehouse } from './base.js';
 import { abortedError, toWarehouseError } from './errors.js';
 import { qualifiedName, quoteIdent, sameSchema } from './quote.js';
-import { bareSelect, countSql, createSchemaSql, dropTableSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
-import type { TableName, Warehouse } from './types.js';
+import { bareSelect, createSchemaSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
+import type { TableName } from './types.js';
 import { plainDecimal, plainInteger, plainPgTimestamp } from './values.js';
 
 // Parsers for this pool only: the global pg.types other modules (run storage) rely on stay untouched.
@@ -28,12 +29,13 @@ const SCHEMA_RACE_CODES = new Set(['42P06', '23505']);
  * const rows = await warehouse.createTableAs({ schema: 'analytics', name: 'x' }, 'SELECT 1 AS one');
  * await warehouse.close();
  */
-export class PostgresWarehouse implements Warehouse {
+export class PostgresWarehouse extends SqlWarehouse {
   readonly dialect = 'postgres' as const;
   readonly #url: string;
   #pool: pg.Pool | undefined;
 
   constructor(url: string) {
+    super();
     this.#url = url;
   }
 
@@ -50,10 +52,6 @@ export class PostgresWarehouse implements Warehouse {
     await this.#session((client) => client.query(sql), signal);
   }
 
-  quoteIdent(name: string): string {
-    return quoteIdent(this.dialect, name);
-  }
-
   async ensureSchema(schema: string): Promise<void> {
     // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a reader may lack.
     const found = await this.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema]);
@@ -65,20 +63,7 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async tableExists(table: TableName): Promise<boolean> {
-    const { sql, params } = tableExistsQuery(table);
-    const [row] = await this.query<{ n: number }>(sql, params);
-    return Number(row?.n) > 0;
-  }
-
-  async rowCount(table: TableName): Promise<number> {
-    const [row] = await this.query<{ n: number }>(countSql(this.dialect, table));
-    return Number(row?.n);
-  }
-
-  async createTableAs(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
-    if (signal?.aborted) throw abortedError(this.dialect, signal);
-    if (table.schema !== undefined) await this.ensureSchema(table.schema);
+  protected async buildTable(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
     // PostgreSQL has no CREATE OR REPLACE TABLE; DROP + CREATE in one transaction would hold the published
     // table's exclusive lock for the whole SELECT. Building aside keeps that lock to the rename's instant.
     const aside: TableName = { schema: table.schema, name: scratchName('new') };
@@ -121,10 +106,6 @@ export class PostgresWarehouse implements Warehouse {
         throw error;
       }
     });
-  }
-
-  async dropTable(table: TableName): Promise<void> {
-    await this.execute(dropTableSql(this.dialect, table));
   }
 
   async close(): Promise<void> {

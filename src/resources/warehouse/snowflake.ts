@@ -1,14 +1,15 @@
 // Snowflake as a warehouse through snowflake-sdk: one session per warehouse, cancel on abort, SWAP WITH to publish.
 
 import type { Bind, Connection, ConnectionOptions, RowStatement } from 'snowflake-sdk';
+import { SqlWarehouse } from './base.js';
 import { abortedError, WarehouseError } from './errors.js';
-import { qualifiedName, quoteIdent } from './quote.js';
+import { qualifiedName } from './quote.js';
 import type { SnowflakeConfig } from './snowflake-config.js';
 import { isSessionGone, toSnowflakeError } from './snowflake-errors.js';
 import { ctasSql, renameTableSql, splitStatements, swapWithSql, toSnowflakeBinds } from './snowflake-sql.js';
 import { plainRows, type ResultColumn } from './snowflake-values.js';
-import { countSql, createSchemaSql, dropTableSql, tableExistsQuery } from './sql.js';
-import type { TableName, Warehouse } from './types.js';
+import { createSchemaSql } from './sql.js';
+import type { TableName } from './types.js';
 
 type Sdk = typeof import('snowflake-sdk');
 
@@ -50,13 +51,13 @@ export function loadSnowflakeDriver(): Promise<Sdk> {
  * const rows = await warehouse.createTableAs({ schema: 'ANALYTICS', name: 'MAU' }, 'SELECT 1 AS n');
  * await warehouse.close();
  */
-export class SnowflakeWarehouse implements Warehouse {
+export class SnowflakeWarehouse extends SqlWarehouse {
   readonly dialect = 'snowflake' as const;
   readonly #config: SnowflakeConfig;
   #session: Promise<Connection> | undefined;
-  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(config: SnowflakeConfig) {
+    super();
     this.#config = { ...config };
   }
 
@@ -70,10 +71,6 @@ export class SnowflakeWarehouse implements Warehouse {
     for (const statement of splitStatements(sql)) await this.#run(statement, undefined, signal);
   }
 
-  quoteIdent(name: string): string {
-    return quoteIdent(this.dialect, name);
-  }
-
   async ensureSchema(schema: string): Promise<void> {
     // Look first: a role that may use a schema need not hold CREATE SCHEMA on its database.
     const found = await this.query<{ n: number }>(
@@ -84,20 +81,7 @@ export class SnowflakeWarehouse implements Warehouse {
     await this.#run(createSchemaSql(this.dialect, schema));
   }
 
-  async tableExists(table: TableName): Promise<boolean> {
-    const { sql, params } = tableExistsQuery(table);
-    const [row] = await this.query<{ n: number }>(sql, params);
-    return Number(row?.n) > 0;
-  }
-
-  async rowCount(table: TableName): Promise<number> {
-    const [row] = await this.query<{ n: number }>(countSql(this.dialect, table));
-    return Number(row?.n);
-  }
-
-  async createTableAs(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
-    if (signal?.aborted) throw abortedError(this.dialect, signal);
-    if (table.schema !== undefined) await this.ensureSchema(table.schema);
+  protected async buildTable(table: TableName, select: string, signal?: AbortSignal): Promise<number> {
     await this.#run(ctasSql(table, select), undefined, signal);
     // Snowflake answers a CTAS with a status line, not a row count.
     return this.rowCount(table);
@@ -113,13 +97,9 @@ export class SnowflakeWarehouse implements Warehouse {
     await this.#run(renameTableSql(source, target));
   }
 
-  async dropTable(table: TableName): Promise<void> {
-    await this.#run(dropTableSql(this.dialect, table));
-  }
-
   /** Waits for running statements, then ends the session (a later call logs in again). */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    await this.settle();
     const pending = this.#session;
     this.#session = undefined;
     const connection = await pending?.catch(() => undefined);
@@ -130,10 +110,8 @@ export class SnowflakeWarehouse implements Warehouse {
   async #run(sqlText: string, binds?: Bind[], signal?: AbortSignal): Promise<{ columns: ResultColumn[]; rows: unknown[][] }> {
     if (signal?.aborted) throw abortedError(this.dialect, signal);
     const session = this.#connect();
-    const run = this.#statement(session, sqlText, binds, signal);
-    this.#inFlight.add(run);
     try {
-      return await run;
+      return await this.track(this.#statement(session, sqlText, binds, signal));
     } catch (error) {
       const failure = toSnowflakeError(error, { signal, secrets: this.#secrets() });
       if (isSessionGone(failure) && this.#session === session) {
@@ -142,8 +120,6 @@ export class SnowflakeWarehouse implements Warehouse {
         session.then((connection) => connection.destroy(() => undefined)).catch(() => undefined);
       }
       throw failure;
-    } finally {
-      this.#inFlight.delete(run);
     }
   }
 
