@@ -10,12 +10,62 @@ declare module 'sluice' {
 export type AssetKey =
   | 'analytics.mau_summary'
   | 'analytics.temp_mau_summary'
+  | 'audit.orders_counts'
+  | 'dev.customers'
+  | 'dw.orders'
+  | 'files.prod_snapshot'
+  | 'l2.ds_client'
+  | 'l2.ds_client_segmentation'
+  | 'md.dwh_flag'
+  | 'md.load_id'
+  | 'md.wf_session'
+  | 'prod.customers'
+  | 'qa.customers'
   | 'raw_data.session_timestamp'
-  | 'raw_data.user_session_channel';
+  | 'raw_data.user_session_channel'
+  | 'rpt.ds_client_by_region'
+  | 'sap.segmentation_flag'
+  | 'src.orders'
+  | 'stage.orders'
+  | 'stage.orders_cleanup'
+  | 'staging.customers'
+  | 'sys.kill_session_log'
+  | 'wf.l1_to_l2_p_load_data_ds_client_segmentation_full'
+  | 'wf.main_datasets_load_l2_to_l2.end'
+  | 'wf.main_datasets_load_l2_to_l2.on_failure'
+  | 'wf.main_datasets_load_l2_to_l2.previous_day'
+  | 'wf.sys_kill_all_session_pg'
+  | 'wf.wf_data_preparation_for_reports'
+  | 'wk_export.ds_client_segmentation_last_v';
 
 export const assetKeys = [
   'analytics.mau_summary',
   'analytics.temp_mau_summary',
+  'audit.orders_counts',
+  'dev.customers',
+  'dw.orders',
+  'files.prod_snapshot',
+  'l2.ds_client',
+  'l2.ds_client_segmentation',
+  'md.dwh_flag',
+  'md.load_id',
+  'md.wf_session',
+  'prod.customers',
+  'qa.customers',
   'raw_data.session_timestamp',
   'raw_data.user_session_channel',
+  'rpt.ds_client_by_region',
+  'sap.segmentation_flag',
+  'src.orders',
+  'stage.orders',
+  'stage.orders_cleanup',
+  'staging.customers',
+  'sys.kill_session_log',
+  'wf.l1_to_l2_p_load_data_ds_client_segmentation_full',
+  'wf.main_datasets_load_l2_to_l2.end',
+  'wf.main_datasets_load_l2_to_l2.on_failure',
+  'wf.main_datasets_load_l2_to_l2.previous_day',
+  'wf.sys_kill_all_session_pg',
+  'wf.wf_data_preparation_for_reports',
+  'wk_export.ds_client_segmentation_last_v',
 ] as const;
