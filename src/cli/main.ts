@@ -73,14 +73,15 @@ function program(io: CliIo, run: Runner): Command {
     .description('print or write the lineage graph as JSON, Mermaid or Graphviz dot')
     .argument('[selection]', 'which assets to include (default: all)')
     .addOption(
-      new Option('--format <format>', 'output format (default: json when printing, all three with --out)').choices([
+      new Option('--format <format>', 'output format (default: json when printing, all four with --out)').choices([
         'json',
         'mermaid',
         'dot',
+        'openlineage',
         'all',
       ]),
     )
-    .option('--out <dir>', 'write graph.json / graph.mmd / graph.dot into this folder instead of printing')
+    .option('--out <dir>', 'write graph.json / graph.mmd / graph.dot / openlineage.json into this folder instead of printing')
     .action(run(async () => (await import('./commands/lineage.js')).lineage));
 
   const create = cli.command('new').description('add a declaration to the project by editing its syntax tree');
@@ -158,6 +159,17 @@ function program(io: CliIo, run: Runner): Command {
     .option('--store <url>', 'run store URL')
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/partitions.js')).partitions));
+
+  cli
+    .command('serve')
+    .description('serve the lineage browser and JSON API (read-only unless --allow-materialize)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '3000')
+    .option('--host <host>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
+    .option('--token <token>', 'require this token on every request (default: SLUICE_TOKEN)')
+    .option('--allow-materialize', 'let the browser start runs (needs a token; one is made up when none is given)')
+    .option('--concurrency <n>', 'assets running at once in runs started from the browser', positiveInt, 4)
+    .option('--store <url>', 'run store URL (default: DATABASE_URL, else SQLite in .sluice/)')
+    .action(run(async () => (await import('./commands/serve.js')).serveCommand));
 
   cli
     .command('export')

@@ -42,6 +42,7 @@ describe('sluice on the example project', () => {
       ['json', 'graph.json'],
       ['mermaid', 'graph.mmd'],
       ['dot', 'graph.dot'],
+      ['openlineage', 'openlineage.json'],
     ]) {
       const r = await runCli(['lineage', '--format', format as string]);
       expect(r.status).toBe(0);

@@ -1,12 +1,12 @@
-// `sluice lineage`: the graph as JSON, Mermaid or dot, printed or written (atomically) into a folder.
+// `sluice lineage`: the graph as JSON, Mermaid, dot or OpenLineage, printed or written (atomically) into a folder.
 
 import { loadContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { writeFilesAtomically } from '../write.js';
 
-const EXTENSIONS = { json: 'json', mermaid: 'mmd', dot: 'dot' } as const;
-type Format = keyof typeof EXTENSIONS;
+const FILES = { json: 'graph.json', mermaid: 'graph.mmd', dot: 'graph.dot', openlineage: 'openlineage.json' } as const;
+type Format = keyof typeof FILES;
 
 export async function lineage(
   io: CliIo,
@@ -18,10 +18,12 @@ export async function lineage(
   const { renderLineage, select } = await import('../../graph/index.js');
   const keys = typeof selection === 'string' ? select(graph, selection) : graph.keys();
   const format = options.format ?? (options.out ? 'all' : 'json');
-  const formats: Format[] = format === 'all' ? ['json', 'mermaid', 'dot'] : [format];
-  const rendered = formats.map((format) => ({
-    path: `graph.${EXTENSIONS[format]}`,
-    content: renderLineage(graph, keys, format),
+  const formats: Format[] = format === 'all' ? ['json', 'mermaid', 'dot', 'openlineage'] : [format];
+  const { lineageOpenLineage } = await import('../../openlineage/index.js');
+  const resourceTypes = Object.fromEntries(Object.entries(project.config.resources).map(([name, r]) => [name, r.type]));
+  const rendered = formats.map((f) => ({
+    path: FILES[f],
+    content: f === 'openlineage' ? lineageOpenLineage(graph, keys, { resourceTypes }) : renderLineage(graph, keys, f),
   }));
   if (!options.out) {
     for (const file of rendered) io.stdout.write(file.content.endsWith('\n') ? file.content : `${file.content}\n`);

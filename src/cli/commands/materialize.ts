@@ -125,6 +125,15 @@ export async function materialize(
       pools: project.config.pools,
       staleAfterMs,
     });
+    // Sends OpenLineage run events when OPENLINEAGE_URL is set; delivery problems never fail the run.
+    const { openLineageFromEnv } = await import('../../openlineage/index.js');
+    const resourceTypes = Object.fromEntries(Object.entries(project.config.resources).map(([n, r]) => [n, r.type]));
+    const lineage = openLineageFromEnv(io.env, {
+      graph: ctx.graph,
+      pipeline: pipeline?.name,
+      resourceTypes,
+      onError: (m: string) => io.stderr.write(`warning: ${m}\n`),
+    });
     const result = await execute({
       plan: thePlan,
       assets,
@@ -135,7 +144,10 @@ export async function materialize(
       pools: project.config.pools,
       notifier,
       producers: runner.producers,
-      onEvent: progress?.onEvent,
+      onEvent: (event) => {
+        progress?.onEvent(event);
+        lineage?.onEvent(event);
+      },
       resumeFrom: options.resume,
       staleAfterMs,
       onLocked: options.waitForLocks ? 'wait' : 'fail',
@@ -143,6 +155,7 @@ export async function materialize(
       launchedBy: 'cli',
     });
     progress?.done();
+    await lineage?.flush();
     if (options.json) printJson(io, result);
     else io.stdout.write(summary(io, result));
     return result.exitCode;
