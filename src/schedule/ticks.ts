@@ -25,8 +25,9 @@ export function nextTicks(schedule: ScheduleSpec, after: Date, count: number): D
   const ticks: Date[] = [];
   // A tick exactly at `start` counts, so the search begins just before it.
   let t: Date | null = start && start > after ? new Date(start.getTime() - 1) : after;
-  while (ticks.length < count && (t = cron.nextRun(t))) {
-    if (end && t > end) break;
+  while (ticks.length < count) {
+    t = cron.nextRun(t);
+    if (!t || (end && t > end)) break;
     ticks.push(t);
   }
   return ticks;

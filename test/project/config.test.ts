@@ -30,6 +30,7 @@ describe('parseConfig', () => {
         slack: { type: 'slack', tokenEnv: 'SLACK_BOT_TOKEN' },
         email: { type: 'email', smtpUrlEnv: 'SMTP_URL' },
       },
+      pools: {},
       stateDir: '.sluice',
     });
   });
