@@ -4,6 +4,7 @@ import { ExportError, type ProducerSpec } from '../../definitions/index.js';
 import { type FillUse, needsFill, textExpr } from '../fill.js';
 import type { ModelAsset, PipelineModel } from '../model.js';
 import { pyIdent, pyList, pyListBlock, pyNum, pyStr, pyTuple } from '../python.js';
+import { httpTarget, subprocessCall } from '../python-calls.js';
 import { checkQuery, ctasStatements, swapStatements, timeoutStatement } from '../sql.js';
 import { hasPlaceholder } from '../text.js';
 import { dagsterName } from './keys.js';
@@ -189,25 +190,11 @@ function producerBody(s: Scope): AssetBody {
       const inline = asset.checks.some((c) => hasPlaceholder(checkQuery(key, c.spec, site), 'dagster', key));
       return sqlBody(s, producer, inline);
     }
-    case 'shell': {
-      b.imports.add('import subprocess');
-      let call = `subprocess.run(["bash", "-c", ${text(s, producer.command)}], check=True${timeout}`;
-      const env = Object.entries(producer.env);
-      if (env.length > 0) {
-        b.imports.add('import os');
-        call += `, env={**os.environ, ${env.map(([k, v]) => `${pyStr(k)}: ${text(s, v)}`).join(', ')}}`;
-      }
-      if (producer.cwd !== undefined) call += `, cwd=${text(s, producer.cwd)}`;
-      return plain([`${call})`]);
-    }
+    case 'shell':
+      return plain([subprocessCall(producer, (v) => text(s, v), b.imports, timeout)]);
     case 'http': {
       b.imports.add('import requests');
-      let url = text(s, producer.url);
-      if (producer.resource !== undefined) {
-        b.imports.add('import os');
-        url = `os.environ[${pyStr(`${producer.resource.toUpperCase()}_BASE_URL`)}].rstrip("/") + "/" + ${url}.lstrip("/")`;
-      }
-      const headers = Object.entries(producer.headers).map(([k, v]) => `${pyStr(k)}: ${text(s, v)}`);
+      const { url, headers } = httpTarget(producer, (v) => text(s, v), b.imports);
       let call = `response = requests.request(${pyStr(producer.method)}, ${url}`;
       if (headers.length > 0) call += `, headers={${headers.join(', ')}}`;
       if (producer.body !== undefined) call += `, data=${text(s, producer.body)}.encode("utf-8")`;

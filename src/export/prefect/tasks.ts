@@ -4,6 +4,7 @@ import { ExportError, type ProducerSpec, type SensorSpec } from '../../definitio
 import { type FillUse, needsFill, textExpr } from '../fill.js';
 import { type ModelAsset, type PipelineModel, resourceOf } from '../model.js';
 import { pyIdent, pyList, pyListBlock, pyNum, pyStr, pyTuple } from '../python.js';
+import { httpTarget, subprocessCall } from '../python-calls.js';
 import { checkQuery, ctasStatements, swapStatements } from '../sql.js';
 
 /** `name=value` in a decorator or call; value is a Python expression. */
@@ -122,25 +123,11 @@ function producerLines(s: Scope): string[] {
     case 'ctas':
     case 'swap':
       return sqlBody(s, producer);
-    case 'shell': {
-      b.imports.add('import subprocess');
-      let call = `subprocess.run(["bash", "-c", ${text(s, producer.command)}], check=True${timeout}`;
-      const env = Object.entries(producer.env);
-      if (env.length > 0) {
-        b.imports.add('import os');
-        call += `, env={**os.environ, ${env.map(([k, v]) => `${pyStr(k)}: ${text(s, v)}`).join(', ')}}`;
-      }
-      if (producer.cwd !== undefined) call += `, cwd=${text(s, producer.cwd)}`;
-      return [`${call})`];
-    }
+    case 'shell':
+      return [subprocessCall(producer, (v) => text(s, v), b.imports, timeout)];
     case 'http': {
       b.imports.add('import httpx');
-      let url = text(s, producer.url);
-      if (producer.resource !== undefined) {
-        b.imports.add('import os');
-        url = `os.environ[${pyStr(`${producer.resource.toUpperCase()}_BASE_URL`)}].rstrip("/") + "/" + ${url}.lstrip("/")`;
-      }
-      const headers = Object.entries(producer.headers).map(([k, v]) => `${pyStr(k)}: ${text(s, v)}`);
+      const { url, headers } = httpTarget(producer, (v) => text(s, v), b.imports);
       let call = `response = httpx.request(${pyStr(producer.method)}, ${url}`;
       if (headers.length > 0) call += `, headers={${headers.join(', ')}}`;
       if (producer.body !== undefined) call += `, content=${text(s, producer.body)}`;
