@@ -48,6 +48,20 @@ describe('sluice partitions', () => {
     ]);
   });
 
+  it('shows each partition window in the drive table', async () => {
+    const store = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sluice-drive-')), 'runs.db')}`;
+    await runCli(['-C', partitioned, 'materialize', 'mart.daily_events', '--partition', '2025-01-11', '--store', store]);
+    const rows = JSON.parse((await runCli(['-C', partitioned, 'runs', 'drive', '--store', store, '--json'])).stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      partition: '2025-01-11',
+      windowStart: '2025-01-11T00:00:00.000Z',
+      windowEnd: '2025-01-12T00:00:00.000Z',
+      status: 'succeeded',
+      rowCount: 1,
+    });
+  });
+
   it('refuses an unpartitioned asset', async () => {
     const r = await runCli(['partitions', 'analytics.mau_summary']);
     expect(r.status).toBe(2);

@@ -1,6 +1,6 @@
 // `sluice runs`, `runs show ID`, `runs drive`: what the run store recorded.
 
-import type { RunStore } from '../../storage/types.js';
+import type { DriveRow, RunStore } from '../../storage/types.js';
 import { type CliIo, painter, printJson, table } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { openProjectStore } from '../run-setup.js';
@@ -125,6 +125,23 @@ export async function showRun(
   });
 }
 
+/** Window bounds of each partitioned row, from the asset's partition spec; null when it has none (or is gone). */
+async function windowsOf(
+  io: CliIo,
+  globals: GlobalOptions,
+  rows: DriveRow[],
+): Promise<(row: DriveRow) => { start: string; end: string } | null> {
+  if (!rows.some((r) => r.partition !== '')) return () => null;
+  const { loadContext } = await import('../context.js');
+  const { partitionWindow } = await import('../../definitions/partitions.js');
+  const { graph } = await loadContext(io, globals.project);
+  return (row) => {
+    const spec = row.partition && graph.has(row.assetKey) ? graph.asset(row.assetKey).partitions : undefined;
+    const window = spec ? partitionWindow(spec, row.partition) : undefined;
+    return window ? { start: window.start.toISOString(), end: window.end.toISOString() } : null;
+  };
+}
+
 export async function drive(
   io: CliIo,
   _args: unknown[],
@@ -133,7 +150,12 @@ export async function drive(
 ): Promise<number> {
   const options = withParent(own, globals);
   return withStore(io, globals, options.store, async (store) => {
-    const rows = await store.drive({ limit: options.limit });
+    const stored = await store.drive({ limit: options.limit });
+    const window = await windowsOf(io, globals, stored);
+    const rows = stored.map((r) => {
+      const w = window(r);
+      return { ...r, windowStart: w?.start ?? null, windowEnd: w?.end ?? null };
+    });
     if (options.json) {
       printJson(io, rows);
       return 0;
@@ -143,6 +165,7 @@ export async function drive(
       r.pipeline ?? '',
       r.assetKey,
       r.partition,
+      r.windowStart && r.windowEnd ? `${r.windowStart.slice(0, 16)}–${r.windowEnd.slice(0, 16)}` : '',
       status(io, r.status),
       String(r.attempts),
       r.startedAt ?? '',
@@ -151,7 +174,7 @@ export async function drive(
       r.error ?? '',
     ]);
     io.stdout.write(
-      `${table(cells, ['RUN', 'PIPELINE', 'ASSET', 'PARTITION', 'STATUS', 'ATTEMPTS', 'STARTED', 'TOOK', 'ROWS', 'ERROR'])}\n`,
+      `${table(cells, ['RUN', 'PIPELINE', 'ASSET', 'PARTITION', 'WINDOW (UTC)', 'STATUS', 'ATTEMPTS', 'STARTED', 'TOOK', 'ROWS', 'ERROR'])}\n`,
     );
     return 0;
   });
