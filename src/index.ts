@@ -40,6 +40,7 @@ export type {
   CheckSpec,
   NotificationSpec,
   PartitionsSpec,
+  PipelineSensorSpec,
   PipelineSpec,
   ProducerSpec,
   RetryPolicy,

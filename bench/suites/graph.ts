@@ -94,7 +94,7 @@ export function synthetic(size: number): Synthetic {
   }
   const deep = keyOf(LAYERS - 1, 0);
   const pipeline = (name: string, select: string) => ({
-    spec: { name, select, tags: [], onFailure: [] } as PipelineSpec,
+    spec: { name, select, tags: [], onFailure: [], sensors: [] } as PipelineSpec,
     file: `assets/${name}.ts`,
   });
   const pipelines = [pipeline('tagged', 'tag:t3'), pipeline('deep', `+${deep}`), pipeline('middle', 'layer_1*.* and not tag:t1')];

@@ -138,7 +138,7 @@ function program(io: CliIo, run: Runner): Command {
 
   cli
     .command('daemon')
-    .description('evaluate schedules on a tick and launch the runs that are due')
+    .description('evaluate schedules and pipeline sensors on a tick and launch the runs that are due')
     .option('--once', 'evaluate once, wait for the launched runs, exit (for system cron and tests)')
     .option('--interval <duration>', 'time between evaluations', '30s')
     .option('--store <url>', 'run store URL')
@@ -151,6 +151,15 @@ function program(io: CliIo, run: Runner): Command {
     .option('--next <n>', 'how many next ticks to show', positiveInt, 3)
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/schedules.js')).schedules));
+
+  cli
+    .command('ticks')
+    .description('what the daemon evaluated: schedule ticks and sensor evaluations, newest first, with reasons')
+    .argument('[pipeline]', 'only this pipeline')
+    .option('--limit <n>', 'how many of each', positiveInt, 20)
+    .option('--store <url>', 'run store URL')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/schedules.js')).ticks));
 
   cli
     .command('partitions')

@@ -3,7 +3,14 @@
 import { DEFINITION } from './asset.js';
 import type { DurationInput } from './duration.js';
 import { DefinitionError } from './errors.js';
-import { type NotificationInput, type PipelineSpec, pipelineSpec, type RetryPolicyInput, type ScheduleInput } from './schema.js';
+import {
+  type NotificationInput,
+  type PipelineSensorInput,
+  type PipelineSpec,
+  pipelineSpec,
+  type RetryPolicyInput,
+  type ScheduleInput,
+} from './schema.js';
 import { deepFreeze, parseSpec } from './validate.js';
 
 export interface PipelineDefinition {
@@ -24,6 +31,11 @@ export interface PipelineOptions {
   /** Default timeout for assets that have none. */
   timeout?: DurationInput;
   onFailure?: NotificationInput[];
+  /**
+   * Triggers the daemon evaluates: each time one holds on something new (a new materialization, a new
+   * succeeded run, a file changed, a new row) it launches a run. Independent of `schedule`.
+   */
+  sensors?: PipelineSensorInput[];
 }
 
 /**

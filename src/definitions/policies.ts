@@ -1,9 +1,15 @@
 // Builders for checks, sensors and notifications: small functions that return plain data.
 
-import type { CheckInput, NotificationInput, SensorInput } from './schema.js';
+import type { CheckInput, NotificationInput, PipelineSensorInput, SensorInput } from './schema.js';
 
 type Check<T extends CheckInput['type']> = Omit<Extract<CheckInput, { type: T }>, 'type'>;
-type Sensor<T extends SensorInput['type']> = Omit<Extract<SensorInput, { type: T }>, 'type'>;
+/**
+ * One builder serves both places a sensor goes: a source asset's `sensor` (a wait, with `timeout`) and a
+ * pipeline's `sensors` (a daemon trigger, with an optional `name`); each schema rejects the other's field.
+ */
+type Sensor<T extends SensorInput['type']> = Omit<Extract<SensorInput, { type: T }>, 'type'> &
+  Omit<Extract<PipelineSensorInput, { type: T }>, 'type'>;
+type AnySensor = SensorInput & PipelineSensorInput;
 
 /** Data-quality checks run after an asset is produced; a failing blocking check keeps it unpublished. */
 export const checks = {
@@ -17,16 +23,20 @@ export const checks = {
   sql: (options: Check<'sql'>): CheckInput => ({ type: 'sql', ...options }),
 };
 
-/** Conditions polled every `pokeInterval` until true, or failed after `timeout`. */
+/**
+ * Conditions polled every `pokeInterval`: on a source asset until true (or failed after `timeout`); on a
+ * pipeline by the daemon, launching a run each time they hold on something new.
+ */
 export const sensors = {
   /** @example sensors.sql({ resource: 'dwh', sql: "SELECT 1 FROM md.dwh_flag WHERE ok", pokeInterval: '60s' }) */
-  sql: (options: Sensor<'sql'>): SensorInput => ({ type: 'sql', ...options }),
+  sql: (options: Sensor<'sql'>): AnySensor => ({ type: 'sql', ...options }) as AnySensor,
   /** @example sensors.externalRun({ pipeline: 'wf_main', partitionOffset: -1 }) */
-  externalRun: (options: Sensor<'external_run'>): SensorInput => ({ type: 'external_run', ...options }),
+  externalRun: (options: Sensor<'external_run'>): AnySensor => ({ type: 'external_run', ...options }) as AnySensor,
   /** @example sensors.file({ path: '/data/in/{{ ds_nodash }}.csv' }) */
-  file: (options: Sensor<'file'>): SensorInput => ({ type: 'file', ...options }),
+  file: (options: Sensor<'file'>): AnySensor => ({ type: 'file', ...options }) as AnySensor,
   /** @example sensors.assetMaterialized({ asset: 'raw.orders', within: '1d' }) */
-  assetMaterialized: (options: Sensor<'asset_materialized'>): SensorInput => ({ type: 'asset_materialized', ...options }),
+  assetMaterialized: (options: Sensor<'asset_materialized'>): AnySensor =>
+    ({ type: 'asset_materialized', ...options }) as AnySensor,
 };
 
 /**

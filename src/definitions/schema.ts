@@ -125,20 +125,60 @@ export const checkSpec = z.discriminatedUnion('type', [
 
 // ---- sensors -----------------------------------------------------------------------------------
 
-// Defaults are output values (milliseconds): zod applies them after the transform.
-const sensorBase = { pokeInterval: duration.default(60_000), timeout: duration.default(3_600_000) };
+// What each kind of sensor watches; shared by sensors inside a run and sensors on a pipeline.
+const sensorFields = {
+  sql: { resource: resourceName.default('warehouse'), sql: z.string().min(1) },
+  external_run: { pipeline: pipelineName, partitionOffset: z.number().int().default(0) },
+  file: { path: z.string().min(1) },
+  asset_materialized: { asset: assetKey, within: duration.optional() },
+};
 
-export const sensorSpec = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sql'), ...sensorBase, resource: resourceName.default('warehouse'), sql: z.string().min(1) }),
-  z.strictObject({
-    type: z.literal('external_run'),
-    ...sensorBase,
-    pipeline: pipelineName,
-    partitionOffset: z.number().int().default(0),
-  }),
-  z.strictObject({ type: z.literal('file'), ...sensorBase, path: z.string().min(1) }),
-  z.strictObject({ type: z.literal('asset_materialized'), ...sensorBase, asset: assetKey, within: duration.optional() }),
-]);
+function sensorUnion<B extends z.ZodRawShape>(base: B) {
+  return z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('sql'), ...base, ...sensorFields.sql }),
+    z.strictObject({ type: z.literal('external_run'), ...base, ...sensorFields.external_run }),
+    z.strictObject({ type: z.literal('file'), ...base, ...sensorFields.file }),
+    z.strictObject({ type: z.literal('asset_materialized'), ...base, ...sensorFields.asset_materialized }),
+  ]);
+}
+
+// Defaults are output values (milliseconds): zod applies them after the transform.
+/** A source asset's sensor: a wait inside a run, poked until it holds or times out. */
+export const sensorSpec = sensorUnion({ pokeInterval: duration.default(60_000), timeout: duration.default(3_600_000) });
+
+/**
+ * A pipeline's sensor: a trigger the daemon evaluates at most every `pokeInterval`; when it holds on
+ * something new it launches a run. It never times out, so it has no `timeout`.
+ */
+const pipelineSensor = sensorUnion({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must start with a letter or _ and hold only letters, digits and _')
+    .max(100)
+    .optional(),
+  pokeInterval: duration.default(30_000),
+});
+
+/** Names every pipeline sensor: its own, else its type (numbered when the type repeats); names are unique. */
+const pipelineSensors = z
+  .array(pipelineSensor)
+  .default([])
+  .transform((list, ctx) => {
+    const count = new Map<string, number>();
+    for (const s of list) count.set(s.type, (count.get(s.type) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    const named = list.map((s, i) => {
+      const n = (seen.get(s.type) ?? 0) + 1;
+      seen.set(s.type, n);
+      return { ...s, name: s.name ?? (count.get(s.type) === 1 ? s.type : `${s.type}_${n}`), index: i };
+    });
+    const taken = new Set<string>();
+    for (const s of named) {
+      if (taken.has(s.name)) ctx.addIssue({ code: 'custom', path: [s.index, 'name'], message: `"${s.name}" names two sensors` });
+      taken.add(s.name);
+    }
+    return named.map(({ index: _index, ...s }) => s);
+  });
 
 // ---- notifications -----------------------------------------------------------------------------
 
@@ -241,6 +281,7 @@ export const pipelineSpec = z.strictObject({
   retry: retryPolicy.optional(),
   timeout: duration.optional(),
   onFailure: z.array(notificationSpec).default([]),
+  sensors: pipelineSensors,
 });
 
 export type RetryPolicyInput = z.input<typeof retryPolicy>;
@@ -254,6 +295,8 @@ export type CheckSpec = z.output<typeof checkSpec>;
 export type CheckInput = z.input<typeof checkSpec>;
 export type SensorSpec = z.output<typeof sensorSpec>;
 export type SensorInput = z.input<typeof sensorSpec>;
+export type PipelineSensorSpec = z.output<typeof pipelineSensors>[number];
+export type PipelineSensorInput = z.input<typeof pipelineSensor>;
 export type NotificationSpec = z.output<typeof notificationSpec>;
 export type NotificationInput = z.input<typeof notificationSpec>;
 export type PartitionsSpec = z.output<typeof partitionsSpec>;

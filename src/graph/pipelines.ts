@@ -4,6 +4,7 @@ import { SelectionError } from '../definitions/errors.js';
 import type { PipelineSpec } from '../definitions/schema.js';
 import { evaluate, type SelectionScope } from './selection-eval.js';
 import { parseSelection } from './selection-parse.js';
+import { didYouMean } from './suggest.js';
 import { throwProblems } from './validate.js';
 
 /** A pipeline as handed to buildGraph: its spec, and the file that declared it when known. */
@@ -67,18 +68,37 @@ export class PipelineTable {
     }
   }
 
-  /** Throws GraphError naming pipeline and file when a select does not parse, fails, or selects nothing. */
+  /**
+   * Throws GraphError naming pipeline, file and field when a select does not parse, fails, or selects
+   * nothing, or a sensor names an unknown pipeline or asset — or an asset of its own pipeline, whose
+   * every run would trigger the next.
+   */
   validate(scope: SelectionScope): void {
     const problems: string[] = [];
     for (const name of this.names) {
       const { spec, file } = this.entries.get(name)!;
-      const where = `${file ? `${file}: ` : ''}pipeline "${name}": select: `;
+      const where = (field: string) => `${file ? `${file}: ` : ''}pipeline "${name}": ${field}: `;
+      let mask: Uint8Array | undefined;
       try {
-        if (!this.mask(scope, name).includes(1)) problems.push(`${where}"${spec.select}" matches no assets`);
+        mask = this.mask(scope, name);
+        if (!mask.includes(1)) problems.push(`${where('select')}"${spec.select}" matches no assets`);
       } catch (error) {
         if (!(error instanceof SelectionError)) throw error;
-        problems.push(where + error.message);
+        problems.push(where('select') + error.message);
       }
+      spec.sensors.forEach((sensor, i) => {
+        const field = where(`sensors.${i}.${sensor.type === 'asset_materialized' ? 'asset' : 'pipeline'}`);
+        if (sensor.type === 'external_run' && !this.entries.has(sensor.pipeline)) {
+          problems.push(`${field}unknown pipeline "${sensor.pipeline}"${didYouMean(sensor.pipeline, this.names)}`);
+        }
+        if (sensor.type !== 'asset_materialized') return;
+        const id = scope.core.ids.get(sensor.asset);
+        if (id === undefined)
+          problems.push(`${field}unknown asset "${sensor.asset}"${didYouMean(sensor.asset, scope.core.keys)}`);
+        else if (mask?.[id] === 1) {
+          problems.push(`${field}"${sensor.asset}" is in this pipeline, so each of its runs would trigger the next`);
+        }
+      });
     }
     if (problems.length > 0) throwProblems(problems);
   }

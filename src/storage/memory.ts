@@ -13,6 +13,8 @@ import type {
   RunRecord,
   RunStatus,
   RunStore,
+  SensorTickRecord,
+  SensorTicksOptions,
   StoredRunEvent,
   TickRecord,
 } from './types.js';
@@ -54,6 +56,8 @@ export class MemoryRunStore implements RunStore {
   readonly #logs = new Map<string, LogLine[]>();
   readonly #checks = new Map<string, Map<string, CheckResult>>();
   readonly #ticks = new Map<string, TickRecord>();
+  /** Oldest first, as inserted. */
+  #sensorTicks: SensorTickRecord[] = [];
 
   async createRun(run: NewRun): Promise<RunRecord> {
     if (this.#runs.has(run.id)) throw new StoreError(`run "${run.id}" already exists`);
@@ -221,6 +225,39 @@ export class MemoryRunStore implements RunStore {
       .sort((a, b) => (a.tickAt < b.tickAt ? 1 : a.tickAt > b.tickAt ? -1 : a.pipeline < b.pipeline ? -1 : 1))
       .slice(0, options.limit ?? 100)
       .map((t) => ({ ...t }));
+  }
+
+  async recordSensorTick(tick: SensorTickRecord): Promise<boolean> {
+    const { pipeline, sensor, runKey } = tick;
+    const taken = (t: SensorTickRecord) => t.pipeline === pipeline && t.sensor === sensor && t.runKey === runKey;
+    if (runKey !== null && this.#sensorTicks.some(taken)) return false;
+    this.#sensorTicks.push({ ...tick });
+    return true;
+  }
+
+  async sensorTicks(options: SensorTicksOptions = {}): Promise<SensorTickRecord[]> {
+    const { pipeline, sensor, status } = options;
+    const found: SensorTickRecord[] = [];
+    const limit = options.limit ?? 100;
+    // Newest first: insertion order breaks ties of evaluatedAt, as the id column does in SQL.
+    const byTime = this.#sensorTicks
+      .map((t, i) => [t, i] as const)
+      .sort(([a, i], [b, j]) => (a.evaluatedAt === b.evaluatedAt ? j - i : a.evaluatedAt < b.evaluatedAt ? 1 : -1));
+    for (const [t] of byTime) {
+      if (found.length >= limit) break;
+      if (pipeline !== undefined && t.pipeline !== pipeline) continue;
+      if (sensor !== undefined && t.sensor !== sensor) continue;
+      if (status !== undefined && t.status !== status) continue;
+      found.push({ ...t });
+    }
+    return found;
+  }
+
+  async pruneSensorTicks(before: string): Promise<number> {
+    const kept = this.#sensorTicks.filter((t) => t.status === 'launched' || !(t.evaluatedAt < before));
+    const pruned = this.#sensorTicks.length - kept.length;
+    this.#sensorTicks = kept;
+    return pruned;
   }
 
   async tryLock(name: string, owner: string): Promise<boolean> {

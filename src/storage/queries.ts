@@ -1,6 +1,6 @@
 // Every SQL query the run stores read with, written once with `?` placeholders for both engines.
 import type { Dialect, Param, Query } from './dialect.js';
-import type { ListRunsOptions } from './types.js';
+import type { ListRunsOptions, SensorTicksOptions } from './types.js';
 
 export const getRun = (runId: string): Query => ({ sql: 'SELECT * FROM runs WHERE id = ?', params: [runId] });
 
@@ -31,6 +31,24 @@ export function ticks(pipeline?: string, limit = 100): Query {
     sql: `SELECT * FROM ticks${pipeline === undefined ? '' : ' WHERE pipeline = ?'} ORDER BY tick_at DESC, pipeline LIMIT ?`,
     params: pipeline === undefined ? [limit] : [pipeline, limit],
   };
+}
+
+/** Sensor ticks newest first, filtered by the options given. */
+export function sensorTicks(d: Dialect, o: SensorTicksOptions = {}): Query {
+  const where: string[] = [];
+  const params: Param[] = [];
+  for (const [column, value] of [
+    ['pipeline', o.pipeline],
+    ['sensor', o.sensor],
+    ['status', o.status],
+  ] as const) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  params.push(limit(d, o.limit ?? 100));
+  const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+  return { sql: `SELECT * FROM sensor_ticks${filter} ORDER BY evaluated_at DESC, id DESC LIMIT ?`, params };
 }
 
 export function drive(d: Dialect, o: ListRunsOptions = {}): Query {

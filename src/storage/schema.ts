@@ -120,4 +120,24 @@ export const migrations: readonly Migration[] = [
       'CREATE INDEX ticks_evaluated ON ticks (evaluated_at)',
     ],
   },
+  {
+    id: 3,
+    name: 'pipeline sensor evaluations and their run keys',
+    statements: (d) => [
+      `CREATE TABLE sensor_ticks (
+        id ${d.autoId},
+        pipeline ${d.key} NOT NULL,
+        sensor ${d.key} NOT NULL,
+        evaluated_at ${d.key} NOT NULL,
+        status ${d.key} NOT NULL,
+        reason TEXT NOT NULL,
+        run_key ${d.key},
+        partition_key ${d.key},
+        run_id ${d.key}
+      )`,
+      // NULL keys (skipped ticks) never collide, in SQLite and PostgreSQL alike.
+      'CREATE UNIQUE INDEX sensor_ticks_run_key ON sensor_ticks (pipeline, sensor, run_key)',
+      'CREATE INDEX sensor_ticks_evaluated ON sensor_ticks (pipeline, sensor, evaluated_at)',
+    ],
+  },
 ];

@@ -16,6 +16,8 @@ import type {
   RunRecord,
   RunStatus,
   RunStore,
+  SensorTickRecord,
+  SensorTicksOptions,
   StoredRunEvent,
   TickRecord,
 } from './types.js';
@@ -131,6 +133,29 @@ export class SqlRunStore implements RunStore {
       runId: strOrNull(r.run_id),
       evaluatedAt: str(r.evaluated_at),
     }));
+  }
+
+  async recordSensorTick(tick: SensorTickRecord): Promise<boolean> {
+    const [inserted = []] = await this.#db.write([sql.recordSensorTick(tick)]);
+    return inserted.length === 1;
+  }
+
+  async sensorTicks(options: SensorTicksOptions = {}): Promise<SensorTickRecord[]> {
+    return (await this.#db.all(read.sensorTicks(this.#d, options))).map((r) => ({
+      pipeline: str(r.pipeline),
+      sensor: str(r.sensor),
+      evaluatedAt: str(r.evaluated_at),
+      status: str(r.status) as SensorTickRecord['status'],
+      reason: str(r.reason),
+      runKey: strOrNull(r.run_key),
+      partition: strOrNull(r.partition_key),
+      runId: strOrNull(r.run_id),
+    }));
+  }
+
+  async pruneSensorTicks(before: string): Promise<number> {
+    const [deleted = []] = await this.#db.write([sql.pruneSensorTicks(before)]);
+    return deleted.length;
   }
 
   async tryLock(name: string, owner: string): Promise<boolean> {

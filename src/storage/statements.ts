@@ -1,7 +1,7 @@
 // Every SQL statement the run stores write with, written once with `?` placeholders for both engines.
 import type { Dialect, Param, Stmt } from './dialect.js';
 import { TERMINAL } from './projection.js';
-import type { CheckResult, LogLine, NewRun, RunStatus, TickRecord } from './types.js';
+import type { CheckResult, LogLine, NewRun, RunStatus, SensorTickRecord, TickRecord } from './types.js';
 
 const TERMINAL_LIST = TERMINAL.map((s) => `'${s}'`).join(', ');
 
@@ -171,6 +171,22 @@ export function recordTick(t: TickRecord): Stmt {
     sql: `INSERT INTO ticks (pipeline, tick_at, status, reason, run_id, evaluated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (pipeline, tick_at) DO NOTHING RETURNING pipeline`,
     params: [t.pipeline, t.tickAt, t.status, t.reason, t.runId, t.evaluatedAt],
+  };
+}
+
+/** Records a sensor tick unless a launched one holds its run key; returns the row only when inserted. */
+export function recordSensorTick(t: SensorTickRecord): Stmt {
+  return {
+    sql: `INSERT INTO sensor_ticks (pipeline, sensor, evaluated_at, status, reason, run_key, partition_key, run_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pipeline, sensor, run_key) DO NOTHING RETURNING id`,
+    params: [t.pipeline, t.sensor, t.evaluatedAt, t.status, t.reason, t.runKey, t.partition, t.runId],
+  };
+}
+
+export function pruneSensorTicks(before: string): Stmt {
+  return {
+    sql: "DELETE FROM sensor_ticks WHERE evaluated_at < ? AND status <> 'launched' RETURNING id",
+    params: [before],
   };
 }
 

@@ -169,6 +169,33 @@ export interface TickRecord {
   evaluatedAt: string;
 }
 
+/**
+ * One evaluation of a pipeline sensor by the daemon. A launched tick carries the run key — what the
+ * sensor saw that identifies new data — and (pipeline, sensor, runKey) is unique among them: recording
+ * it claims the key, so the same upstream change never launches two runs, across restarts and daemons.
+ */
+export interface SensorTickRecord {
+  pipeline: string;
+  /** The sensor's name within its pipeline. */
+  sensor: string;
+  evaluatedAt: string;
+  /** skipped: nothing new, or not now (reason says which); failed: the evaluation itself threw. */
+  status: 'launched' | 'skipped' | 'failed';
+  reason: string;
+  /** Set on launched ticks only. */
+  runKey: string | null;
+  /** The partition the launched run covers; null when unpartitioned or nothing launched. */
+  partition: string | null;
+  runId: string | null;
+}
+
+export interface SensorTicksOptions {
+  pipeline?: string;
+  sensor?: string;
+  status?: SensorTickRecord['status'];
+  limit?: number;
+}
+
 export interface ListRunsOptions {
   limit?: number;
   offset?: number;
@@ -208,6 +235,13 @@ export interface RunStore {
   lastTick(pipeline: string): Promise<TickRecord | undefined>;
   /** Recorded ticks, newest first. */
   ticks(options?: { pipeline?: string; limit?: number }): Promise<TickRecord[]>;
+
+  /** Records a sensor evaluation; false (nothing written) when a launched tick already holds its run key. */
+  recordSensorTick(tick: SensorTickRecord): Promise<boolean>;
+  /** Sensor evaluations, newest first. */
+  sensorTicks(options?: SensorTicksOptions): Promise<SensorTickRecord[]>;
+  /** Deletes skipped and failed sensor ticks evaluated before `before`; launched ones hold run keys and stay. */
+  pruneSensorTicks(before: string): Promise<number>;
 
   /** Marks `running` runs whose heartbeat is older than `before` as failed (stale); returns their ids. */
   failStaleRuns(before: string, at: string): Promise<string[]>;

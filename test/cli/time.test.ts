@@ -11,7 +11,7 @@ describe('sluice schedules', () => {
   it("lists every scheduled pipeline's next ticks", async () => {
     const r = await runCli(['schedules', '--next', '2', '--json']);
     expect(r.status).toBe(0);
-    const elt = JSON.parse(r.stdout).find((s: { pipeline: string }) => s.pipeline === 'run_elt_alert');
+    const elt = JSON.parse(r.stdout).schedules.find((s: { pipeline: string }) => s.pipeline === 'run_elt_alert');
     expect(elt).toMatchObject({ cron: '@daily', timezone: 'UTC', catchup: false, start: '2025-01-10' });
     expect(elt.nextTicks).toHaveLength(2);
     const [first, second] = elt.nextTicks.map((t: string) => Date.parse(t));

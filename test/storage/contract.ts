@@ -4,7 +4,7 @@ import { StoreError } from '../../src/storage/errors.js';
 import type { RunStore } from '../../src/storage/types.js';
 import { projectionContract } from './contract-projection.js';
 import { stateContract } from './contract-state.js';
-import { ticksContract } from './contract-ticks.js';
+import { sensorTicksContract, ticksContract } from './contract-ticks.js';
 import { assetEvents, at, newRun } from './helpers.js';
 
 /** What each section of the suite gets: the store of the current test. */
@@ -169,5 +169,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<RunStore
     projectionContract(current);
     stateContract(current);
     describe('ticks', () => ticksContract(current));
+    describe('sensor ticks', () => sensorTicksContract(current));
   });
 }

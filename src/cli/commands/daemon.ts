@@ -1,4 +1,4 @@
-// `sluice daemon`: evaluate schedules on a tick and launch the runs that are due; `--once` for cron and tests.
+// `sluice daemon`: evaluate schedules and pipeline sensors on a tick and launch the runs that are due; `--once` for cron and tests.
 
 import type { DaemonTickResult } from '../../schedule/daemon.js';
 import { loadContext } from '../context.js';
@@ -16,6 +16,11 @@ interface DaemonOptions {
 function describeTick(result: DaemonTickResult): string[] {
   return [
     ...result.recorded.map((t) => `${t.tickAt} ${t.pipeline}: ${t.status}${t.runId ? ` run ${t.runId}` : ''} (${t.reason})`),
+    ...result.sensorTicks.map(
+      (t) =>
+        `${t.evaluatedAt} ${t.pipeline} sensor ${t.sensor}: ${t.status}${t.runId ? ` run ${t.runId}` : ''}` +
+        `${t.partition ? ` for ${t.partition}` : ''} (${t.reason})`,
+    ),
     ...result.deferred.map((d) => `${d.tickAt} ${d.pipeline}: deferred (${d.reason})`),
   ];
 }
@@ -27,7 +32,7 @@ export async function daemon(io: CliIo, _args: unknown[], options: DaemonOptions
   const ctx = await loadContext(io, globals.project);
   const { project, graph } = ctx;
   const { daemonTick } = await import('../../schedule/daemon.js');
-  const { graphPlanner, realClock } = await import('../../runtime/index.js');
+  const { graphPlanner, realClock, timeScale } = await import('../../runtime/index.js');
   const { collectSecrets, redactor } = await import('../../resources/secrets.js');
   const store = await openProjectStore(project.config, project.root, io.env, options.store);
   const resources = projectResources(project.config, project.root, io.env);
@@ -48,8 +53,19 @@ export async function daemon(io: CliIo, _args: unknown[], options: DaemonOptions
   try {
     const clock = realClock();
     do {
-      const result = await daemonTick({ graph, store, runner, planner, now: new Date(), signal: stop.signal });
-      if (options.json) printJson(io, { recorded: result.recorded, deferred: result.deferred });
+      const result = await daemonTick({
+        graph,
+        store,
+        runner,
+        planner,
+        now: new Date(),
+        signal: stop.signal,
+        resources,
+        root: project.root,
+        timeScale: timeScale(io.env),
+        redact: redactor(secrets),
+      });
+      if (options.json) printJson(io, { recorded: result.recorded, sensorTicks: result.sensorTicks, deferred: result.deferred });
       else for (const line of describeTick(result)) io.stdout.write(`${line}\n`);
       if (options.once) {
         // For system cron and tests: wait for what this tick launched, and report it in the exit status.
