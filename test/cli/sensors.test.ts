@@ -64,9 +64,11 @@ describe('sluice daemon --once with pipeline sensors', () => {
     expect(quiet.map((t) => t.status)).toEqual(['skipped', 'skipped']);
 
     const runs = JSON.parse((await runCli(['-C', dir, 'runs', '--store', store, '--json'])).stdout);
-    expect(runs.map((r: { pipeline: string; launchedBy: string; status: string }) => `${r.pipeline} ${r.launchedBy} ${r.status}`).sort()).toEqual(
-      ['load_inbox sensor succeeded', 'orders_report sensor succeeded'],
-    );
+    expect(
+      runs
+        .map((r: { pipeline: string; launchedBy: string; status: string }) => `${r.pipeline} ${r.launchedBy} ${r.status}`)
+        .sort(),
+    ).toEqual(['load_inbox sensor succeeded', 'orders_report sensor succeeded']);
 
     const ticks = await runCli(['-C', dir, 'ticks', 'load_inbox', '--store', store]);
     expect(ticks.status).toBe(0);

@@ -145,7 +145,13 @@ describe('incremental_orders on PostgreSQL', () => {
     expect(rows.map((r) => `${r.assetKey}@${r.partition}`).sort()).toEqual(
       ['src.orders@', ...PHASES.flatMap((p) => [1, 2, 3].map((n) => `${p}@${day(n)}`))].sort(),
     );
-    // Drive rows carry the partition key only; the window and its counts are in the audit table, per run.
+    // Each phase's row count is what its last statement wrote: 20 orders staged, merged and cleaned up per
+    // day, one audit row per window.
+    const counts = Object.fromEntries(rows.map((r) => [`${r.assetKey}@${r.partition}`, r.rowCount]));
+    for (const n of [1, 2, 3]) {
+      expect([PHASES.map((p) => counts[`${p}@${day(n)}`])]).toEqual([[1, 20, 20, 20]]);
+    }
+    // The window bounds and the three counts of the audit are in the audit table, per run.
     const audits = await sql.query(
       `SELECT partition_key, window_start, window_end, source_count::int, stage_count::int, target_count::int
        FROM audit.orders_counts WHERE run_id = $1 ORDER BY partition_key`,

@@ -19,7 +19,7 @@ import type { TableName, Warehouse, WarehouseDialect } from './types.js';
 export abstract class SqlWarehouse implements Warehouse {
   abstract readonly dialect: WarehouseDialect;
   abstract query<Row extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
-  abstract execute(sql: string, signal?: AbortSignal): Promise<void>;
+  abstract execute(sql: string, signal?: AbortSignal): Promise<number | undefined>;
   abstract ensureSchema(schema: string): Promise<void>;
   abstract swap(target: TableName, source: TableName): Promise<void>;
   abstract close(): Promise<void>;

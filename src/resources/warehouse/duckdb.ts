@@ -13,12 +13,13 @@ import {
   type DuckDBValueConverter,
   type JS,
   JSDuckDBValueConverter,
+  StatementType,
   timestampValue,
 } from '@duckdb/node-api';
 import { SqlWarehouse } from './base.js';
 import { abortedError, toWarehouseError, WarehouseError } from './errors.js';
 import { qualifiedName, sameSchema } from './quote.js';
-import { bareSelect, createSchemaSql, dropTableSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
+import { bareSelect, changedRows, createSchemaSql, dropTableSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
 import type { TableName } from './types.js';
 import { plainDecimal, plainDeep, plainInstant, plainInteger } from './values.js';
 
@@ -82,8 +83,17 @@ export class DuckDbWarehouse extends SqlWarehouse {
     });
   }
 
-  async execute(sql: string, signal?: AbortSignal): Promise<void> {
-    await this.#session((connection) => connection.run(sql), signal);
+  async execute(sql: string, signal?: AbortSignal): Promise<number | undefined> {
+    return this.#session(async (connection) => {
+      // One statement at a time: a multi-statement run answers for its last statement only.
+      const statements = await connection.extractStatements(sql);
+      const counts: [string | undefined, number][] = [];
+      for (let i = 0; i < statements.count; i++) {
+        const result = await (await statements.prepare(i)).run();
+        counts.push([StatementType[result.statementType], result.rowsChanged]);
+      }
+      return changedRows(counts);
+    }, signal);
   }
 
   async ensureSchema(schema: string): Promise<void> {

@@ -108,7 +108,8 @@ function errorCode(error: unknown): string | undefined {
   }
   // DuckDB errors carry their class only in the message: "Parser Error: syntax error at …".
   const message = error instanceof Error ? error.message : '';
-  const duck = /^([A-Za-z][A-Za-z ]*?) Error: /.exec(message);
+  // Statement extraction prefixes its own words: "Failed to extract statements: Parser Error: …".
+  const duck = /^(?:Failed to extract statements: )?([A-Za-z][A-Za-z ]*?) Error: /.exec(message);
   return duck ? duck[1]!.toUpperCase().replaceAll(' ', '_') : undefined;
 }
 

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { SqlWarehouse } from './base.js';
 import { abortedError, toWarehouseError } from './errors.js';
 import { qualifiedName, quoteIdent, sameSchema } from './quote.js';
-import { bareSelect, createSchemaSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
+import { bareSelect, changedRows, createSchemaSql, renameSql, scratchName, tableExistsQuery } from './sql.js';
 import type { TableName } from './types.js';
 import { plainDecimal, plainInteger, plainPgTimestamp } from './values.js';
 
@@ -48,8 +48,9 @@ export class PostgresWarehouse extends SqlWarehouse {
     });
   }
 
-  async execute(sql: string, signal?: AbortSignal): Promise<void> {
-    await this.#session((client) => client.query(sql), signal);
+  async execute(sql: string, signal?: AbortSignal): Promise<number | undefined> {
+    const result: pg.QueryResult | pg.QueryResult[] = await this.#session((client) => client.query(sql), signal);
+    return changedRows((Array.isArray(result) ? result : [result]).map((r) => [r.command, r.rowCount]));
   }
 
   async ensureSchema(schema: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { SnowflakeConfig } from './snowflake-config.js';
 import { isSessionGone, toSnowflakeError } from './snowflake-errors.js';
 import { ctasSql, renameTableSql, splitStatements, swapWithSql, toSnowflakeBinds } from './snowflake-sql.js';
 import { plainRows, type ResultColumn } from './snowflake-values.js';
-import { createSchemaSql } from './sql.js';
+import { changedRows, createSchemaSql } from './sql.js';
 import type { TableName } from './types.js';
 
 type Sdk = typeof import('snowflake-sdk');
@@ -67,8 +67,19 @@ export class SnowflakeWarehouse extends SqlWarehouse {
     return plainRows(columns, rows) as Row[];
   }
 
-  async execute(sql: string, signal?: AbortSignal): Promise<void> {
-    for (const statement of splitStatements(sql)) await this.#run(statement, undefined, signal);
+  async execute(sql: string, signal?: AbortSignal): Promise<number | undefined> {
+    const counts: [string, number][] = [];
+    // Each statement's own answer; changedRows keeps the last DML one.
+    for (const statement of splitStatements(sql)) {
+      const { columns, rows } = await this.#run(statement, undefined, signal);
+      // Snowflake answers DML with one row of counts: "number of rows inserted", "… updated", "… deleted".
+      columns.forEach((column, i) => {
+        const verb = /^number of rows (inserted|updated|deleted)$/i.exec(column.getName())?.[1];
+        if (verb)
+          counts.push([verb === 'inserted' ? 'INSERT' : verb === 'updated' ? 'UPDATE' : 'DELETE', Number(rows[0]?.[i] ?? 0)]);
+      });
+    }
+    return changedRows(counts);
   }
 
   async ensureSchema(schema: string): Promise<void> {

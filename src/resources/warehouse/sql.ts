@@ -47,3 +47,23 @@ export function placeholder(dialect: WarehouseDialect, index: number): string {
 export function bareSelect(select: string): string {
   return select.replace(/[\s;]+$/, '');
 }
+
+/** Statements whose count is rows changed; a SELECT's (or CREATE TABLE AS's) count is not. */
+const DML_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
+
+/**
+ * The rows changed by the last DML statement among `statements` ((command, count) pairs, as drivers
+ * report them); undefined when none of them was DML with a count. The last, not the sum: a window load
+ * is typically DELETE-then-INSERT, and its row count is what the INSERT wrote.
+ * @example changedRows([['DELETE', 5], ['INSERT', 3], ['COMMIT', null]]) // 3
+ */
+export function changedRows(
+  statements: Iterable<readonly [command: string | null | undefined, count: number | bigint | null | undefined]>,
+): number | undefined {
+  let last: number | undefined;
+  for (const [command, count] of statements) {
+    if (count === null || count === undefined || !DML_COMMANDS.has((command ?? '').toUpperCase())) continue;
+    last = Number(count);
+  }
+  return last;
+}

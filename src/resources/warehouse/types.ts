@@ -17,8 +17,12 @@ export interface TableName {
  */
 export interface Warehouse extends SqlResource {
   readonly dialect: WarehouseDialect;
-  /** Runs statements that return nothing (DDL, DML); many statements may be separated by `;`. */
-  execute(sql: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs statements for their effect (DDL, DML); many statements may be separated by `;`. Resolves to the
+   * rows the last DML statement among them inserted, updated, deleted or merged — undefined when none was
+   * DML or the engine does not say, so "0 rows" is never claimed without being known.
+   */
+  execute(sql: string, signal?: AbortSignal): Promise<number | undefined>;
   /** Quotes one identifier for this dialect: `"a""b"`. */
   quoteIdent(name: string): string;
   /** Creates the schema when missing. */

@@ -71,6 +71,19 @@ export function warehouseContract(name: string, open: () => Promise<Warehouse>):
       expect(await values(t('multi'))).toStrictEqual([1, 2]);
     });
 
+    it('answers execute() with the rows its DML changed, and with nothing for DDL alone', async () => {
+      expect(
+        await wh.execute(`DROP TABLE IF EXISTS ${q(t('changed'))}; CREATE TABLE ${q(t('changed'))} (v INTEGER)`),
+      ).toBeUndefined();
+      expect(await wh.execute(`INSERT INTO ${q(t('changed'))} VALUES (1), (2), (3)`)).toBe(3);
+      // Several statements: the last DML statement's count (a window load deletes, then inserts the window).
+      expect(
+        await wh.execute(`DELETE FROM ${q(t('changed'))} WHERE v = 1; UPDATE ${q(t('changed'))} SET v = v + 10 WHERE v > 1`),
+      ).toBe(2);
+      expect(await wh.execute(`DELETE FROM ${q(t('changed'))} WHERE v < 0`)).toBe(0);
+      expect(await values(t('changed'))).toStrictEqual([12, 13]);
+    });
+
     it('quotes hostile identifiers: quotes, spaces, dots and non-ASCII letters', async () => {
       const table = { schema: HOSTILE_SCHEMA, name: HOSTILE_TABLE };
       expect(wh.quoteIdent('a"b')).toBe('"a""b"');
