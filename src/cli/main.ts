@@ -108,6 +108,7 @@ function program(io: CliIo, run: Runner): Command {
     .option('--to <key>', 'last partition of a range (backfill)')
     .option('--resume <runId>', 'run again what did not succeed in that run')
     .option('--concurrency <n>', 'assets running at once', positiveInt, 4)
+    .option('--max-partitions <n>', 'partitions of a backfill in flight at once, oldest first', positiveInt)
     .option('--store <url>', 'run store URL (default: DATABASE_URL, else SQLite in .sluice/)')
     .option('--wait-for-locks', 'wait for other runs writing the same assets instead of refusing')
     .option('--dry-run', 'print the plan and run nothing')

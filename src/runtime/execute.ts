@@ -12,6 +12,7 @@ import { EventSink } from './events.js';
 import { startHeartbeat } from './heartbeat.js';
 import { type FailureNotification, RecordingNotifier } from './notify.js';
 import type { ExecuteOptions, RunResult } from './options.js';
+import { PartitionGate } from './partition-gate.js';
 import { defaultProducers } from './producers/index.js';
 import type { ProducerRegistry } from './producers/types.js';
 import { makeRedactor } from './redact.js';
@@ -76,6 +77,8 @@ function outcomeOf(rc: RunContext, i: number): UpstreamOutcome {
   return status === 'failed' || status === 'upstream_failed' ? 'failed' : 'skipped';
 }
 
+const noop = () => undefined;
+
 /** Walks the DAG: a step is decided the moment its last upstream step ends, not when its level does. */
 function schedule(rc: RunContext, resume: ResumePoint | undefined): Promise<void> {
   const n = rc.steps.length;
@@ -89,6 +92,7 @@ function schedule(rc: RunContext, resume: ResumePoint | undefined): Promise<void
   return new Promise<void>((resolve) => {
     const completed = (i: number) => {
       done++;
+      rc.partitionGate?.stepDone((rc.steps[i] as StepInfo).step.partition);
       for (const d of dependents[i] as number[]) if (--(remaining[d] as number) === 0) queue.push(d);
       if (done === n) resolve();
       drain();
@@ -118,7 +122,15 @@ function schedule(rc: RunContext, resume: ResumePoint | undefined): Promise<void
       );
       if (!decision.run) return skip(s, decision.status, decision.reason);
       rc.states.move(i, 'waiting');
-      driveStep(rc, s)
+      // A refused entry means the run was cancelled; driveStep then ends the step as not started.
+      const gate = rc.partitionGate;
+      (gate
+        ? gate
+            .enter(s.step.partition)
+            .then(noop, noop)
+            .then(() => driveStep(rc, s))
+        : driveStep(rc, s)
+      )
         .then(() => completed(i))
         .catch((error) => rc.fatal(error));
     };
@@ -167,6 +179,13 @@ async function executeRun(options: ExecuteOptions): Promise<RunResult> {
   const steps = stepInfos(options);
   const slots = new Slots(options.concurrency ?? 4, options.pools ?? {});
   const lockers = new Slots(options.concurrency ?? 4);
+  const partitionGate =
+    options.maxPartitions === undefined
+      ? undefined
+      : new PartitionGate(
+          options.maxPartitions,
+          steps.map((s) => s.step.partition),
+        );
   const startedAt = clock.now();
   const runId = options.runId ?? newRunId(startedAt);
   const staleRunsFailed = await store.failStaleRuns(iso(startedAt - staleAfterMs), iso(startedAt));
@@ -205,6 +224,7 @@ async function executeRun(options: ExecuteOptions): Promise<RunResult> {
     () => {
       slots.close(runCtl.signal.reason);
       lockers.close(runCtl.signal.reason);
+      partitionGate?.close(runCtl.signal.reason);
     },
     { once: true },
   );
@@ -222,6 +242,7 @@ async function executeRun(options: ExecuteOptions): Promise<RunResult> {
     sink,
     slots,
     lockers,
+    partitionGate,
     states: new StepStates(steps.length),
     steps,
     redact,

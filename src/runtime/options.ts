@@ -36,6 +36,11 @@ export interface ExecuteOptions {
   resources?: Resources | undefined;
   /** Steps running at once (source observations do not count). Default 4. */
   concurrency?: number | undefined;
+  /**
+   * At most this many of the run's partitions in flight at once, oldest first (a backfill's bound, as
+   * Airflow's max_active_runs bounds a backfill's dag runs). Default: bounded by `concurrency` only.
+   */
+  maxPartitions?: number | undefined;
   /** Slots per pool name (`spec.pool`); pools not listed are bounded by `concurrency` only. */
   pools?: Readonly<Record<string, number>> | undefined;
   /** Default: the real clock, scaled by SLUICE_TIME_SCALE. */

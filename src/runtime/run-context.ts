@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { EventSink } from './events.js';
 import type { FailureNotification } from './notify.js';
 import type { RunnableAsset } from './options.js';
+import type { PartitionGate } from './partition-gate.js';
 import type { ProducerRegistry } from './producers/types.js';
 import type { Redactor } from './redact.js';
 import type { Resources } from './resources.js';
@@ -48,6 +49,8 @@ export interface RunContext {
   slots: Slots;
   /** Bounds lock requests in flight (to `concurrency`), in plan order, so a wide graph does not flood the store. */
   lockers: Slots;
+  /** Present when the run bounds its partitions in flight (`maxPartitions`). */
+  partitionGate: PartitionGate | undefined;
   states: StepStates;
   steps: StepInfo[];
   redact: Redactor;

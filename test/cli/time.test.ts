@@ -33,6 +33,8 @@ describe('sluice partitions', () => {
       '2025-01-10',
       '--to',
       '2025-01-12',
+      '--max-partitions',
+      '2',
       '--store',
       store,
     ]);

@@ -13,6 +13,7 @@ import { formatPlan, type PartitionOptions, partitionOptions } from './plan.js';
 interface MaterializeOptions extends PartitionOptions {
   resume?: string;
   concurrency: number;
+  maxPartitions?: number;
   store?: string;
   dryRun?: boolean;
   waitForLocks?: boolean;
@@ -141,6 +142,7 @@ export async function materialize(
       pipeline,
       resources,
       concurrency: options.concurrency,
+      maxPartitions: options.maxPartitions,
       pools: project.config.pools,
       notifier,
       producers: runner.producers,
