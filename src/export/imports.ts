@@ -5,6 +5,7 @@ const STDLIB = new Set([
   'contextlib',
   'datetime',
   'email',
+  'hashlib',
   'json',
   'os',
   'smtplib',

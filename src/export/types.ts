@@ -10,6 +10,13 @@ import type { AssetSpec, PipelineSpec } from '../definitions/index.js';
 export interface ExportInput {
   pipeline: PipelineSpec;
   assets: AssetSpec[];
+  /**
+   * The assets this pipeline's `asset_materialized` sensors watch (made by other pipelines). A target that maps the
+   * sensor onto an upstream dataset or event reads the watched asset's key, kind and partitions from here.
+   */
+  sensorAssets?: AssetSpec[];
+  /** Keys of this pipeline's assets that other pipelines' `asset_materialized` sensors watch. */
+  watchedAssets?: string[];
 }
 
 /** The SQL dialect a resource speaks once exported; it decides CTAS, swap and timeout statements. */

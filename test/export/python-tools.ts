@@ -19,6 +19,28 @@ export interface Structure {
   sensorStarts: boolean;
   strings: string[];
   calls: string[];
+  /** Airflow: the dataset URIs in the DAG's schedule, and each task's outlet URIs. */
+  datasets?: string[];
+  outlets?: Record<string, string[]>;
+  /** Prefect: the keyword arguments of each DeploymentEventTrigger given to serve (sets as sorted lists). */
+  triggers?: Record<string, unknown>[];
+  /** Dagster: each decorated sensor, and the names Definitions lists under `sensors`. */
+  sensors?: DagsterSensorShape[];
+  definedSensors?: string[];
+}
+
+/** One Dagster sensor as structure.py reads it (expressions are unparsed Python). */
+export interface DagsterSensorShape {
+  name: string;
+  decorator: string;
+  job: string;
+  interval: number | null;
+  running: string;
+  assetKey: string | null;
+  params: string[];
+  runKeys: string[];
+  partitionKeys: string[];
+  skips: number;
 }
 
 /** Writes files into a fresh temporary folder (one per call, so parallel tests never share one). */

@@ -59,17 +59,44 @@ def names(node) -> list[str]:
 # ---- Airflow ----------------------------------------------------------------------------------
 
 
+def dataset_uris(node) -> list:
+    """The URIs of the Datasets/Assets in a list, an `a | b` condition or an *OrTimeSchedule, in order."""
+    if isinstance(node, ast.Call) and call_name(node).endswith("OrTimeSchedule"):
+        args = kwargs(node)
+        return dataset_uris(args.get("datasets", args.get("assets")))
+    if isinstance(node, ast.Call) and call_name(node) in ("Dataset", "Asset"):
+        return [const(kwargs(node).get("uri")) or const(node.args[0])]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [uri for item in node.elts for uri in dataset_uris(item)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return dataset_uris(node.left) + dataset_uris(node.right)
+    return []
+
+
 def airflow(tree) -> dict:
     defaults, tasks, variables, edges, inlets, schedule = {}, [], {}, [], {}, None
+    datasets, outlets = [], {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and names(node.targets[0]) == ["default_args"]:
             defaults = {const(k): v for k, v in zip(node.value.keys, node.value.values)}
         if isinstance(node, ast.With):
             dag = kwargs(node.items[0].context_expr)
             schedule = airflow_schedule(dag)
+            datasets = dataset_uris(dag.get("schedule"))
             for stmt in node.body:
                 airflow_statement(stmt, defaults, tasks, variables, edges, inlets)
-    return {"target": "airflow", "tasks": tasks, "edges": edges, "inlets": inlets, "schedule": schedule, "sensorStarts": False}
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and "outlets" in kwargs(stmt.value):
+                    outlets[const(kwargs(stmt.value)["task_id"])] = dataset_uris(kwargs(stmt.value)["outlets"])
+    return {
+        "target": "airflow",
+        "tasks": tasks,
+        "edges": edges,
+        "inlets": inlets,
+        "schedule": schedule,
+        "sensorStarts": bool(datasets),
+        "datasets": datasets,
+        "outlets": outlets,
+    }
 
 
 def airflow_schedule(dag: dict):
@@ -77,6 +104,8 @@ def airflow_schedule(dag: dict):
     tz = None
     if isinstance(dag.get("start_date"), ast.Call):
         tz = const(kwargs(dag["start_date"]).get("tz"))
+    if isinstance(value, ast.Call) and call_name(value).endswith("OrTimeSchedule"):
+        value = kwargs(value)["timetable"]
     if isinstance(value, ast.Call):
         return {"cron": const(value.args[0]), "timezone": const(kwargs(value).get("timezone"))}
     cron = const(value)
@@ -130,7 +159,7 @@ def airflow_asset_name(node) -> str:
 
 
 def prefect(tree) -> dict:
-    tasks, functions, futures, edges, schedule = [], {}, {}, [], None
+    tasks, functions, futures, edges, schedule, triggers = [], {}, {}, [], None, []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             for deco in node.decorator_list:
@@ -152,7 +181,26 @@ def prefect(tree) -> dict:
                 if isinstance(call, ast.Call) and call_name(call).endswith(".serve") and "schedules" in kwargs(call):
                     cron = kwargs(call)["schedules"].elts[0]
                     schedule = {"cron": const(cron.args[0]), "timezone": const(kwargs(cron).get("timezone"))}
-    return {"target": "prefect", "tasks": tasks, "edges": edges, "inlets": {}, "schedule": schedule, "sensorStarts": False}
+                if isinstance(call, ast.Call) and call_name(call).endswith(".serve") and "triggers" in kwargs(call):
+                    triggers = [ast.literal_eval(kwargs_literal(t)) for t in kwargs(call)["triggers"].elts]
+    return {
+        "target": "prefect",
+        "tasks": tasks,
+        "edges": edges,
+        "inlets": {},
+        "schedule": schedule,
+        "sensorStarts": bool(triggers),
+        "triggers": triggers,
+    }
+
+
+def kwargs_literal(call: ast.Call) -> str:
+    """A trigger call's keyword arguments as a dict literal; sets become sorted lists so JSON can carry them."""
+    items = []
+    for k in call.keywords:
+        value = ast.literal_eval(k.value)
+        items.append((k.arg, sorted(value) if isinstance(value, set) else value))
+    return repr(dict(items))
 
 
 # ---- Dagster ----------------------------------------------------------------------------------
@@ -181,7 +229,7 @@ def dagster_waits(policy: dict) -> list:
 
 
 def dagster(tree) -> dict:
-    keys, tasks, deps, schedule, partitions, sensor = {}, [], [], None, None, False
+    keys, tasks, deps, schedule, partitions, sensor, sensors = {}, [], [], None, None, False, []
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             name, args = call_name(node.value), kwargs(node.value)
@@ -197,6 +245,23 @@ def dagster(tree) -> dict:
             for deco in node.decorator_list:
                 if isinstance(deco, ast.Call) and call_name(deco) == "dg.sensor":
                     sensor = True
+                if isinstance(deco, ast.Call) and call_name(deco) in ("dg.sensor", "dg.asset_sensor"):
+                    args = kwargs(deco)
+                    requests = [c for c in ast.walk(node) if isinstance(c, ast.Call) and call_name(c) == "dg.RunRequest"]
+                    sensors.append(
+                        {
+                            "name": node.name,
+                            "decorator": call_name(deco),
+                            "job": names(args["job"])[0],
+                            "interval": const(args.get("minimum_interval_seconds")),
+                            "running": ast.unparse(args.get("default_status", ast.Constant(None))),
+                            "assetKey": dagster_key(args["asset_key"]) if "asset_key" in args else None,
+                            "params": [a.arg for a in node.args.args],
+                            "runKeys": [ast.unparse(kwargs(r)["run_key"]) for r in requests],
+                            "partitionKeys": [ast.unparse(kwargs(r)["partition_key"]) for r in requests if "partition_key" in kwargs(r)],
+                            "skips": len([c for c in ast.walk(node) if isinstance(c, ast.Call) and call_name(c) == "dg.SkipReason"]),
+                        }
+                    )
                 if isinstance(deco, ast.Call) and call_name(deco) == "dg.asset":
                     args = kwargs(deco)
                     key = sluice_key(args)
@@ -218,7 +283,25 @@ def dagster(tree) -> dict:
         }[partitions["kind"]]
         schedule = {"cron": cron, "timezone": partitions["timezone"]}
     edges = [[keys[a], b] for a, b in deps]
-    return {"target": "dagster", "tasks": tasks, "edges": edges, "inlets": {}, "schedule": schedule, "sensorStarts": sensor}
+    return {
+        "target": "dagster",
+        "tasks": tasks,
+        "edges": edges,
+        "inlets": {},
+        "schedule": schedule,
+        "sensorStarts": sensor,
+        "sensors": sensors,
+        "definedSensors": [name for name in defined_names(tree, "sensors")],
+    }
+
+
+def defined_names(tree, field: str) -> list:
+    """The names listed in `defs = dg.Definitions(<field>=[...])`."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and call_name(node.value) == "dg.Definitions":
+            value = kwargs(node.value).get(field)
+            return names(value) if value is not None else []
+    return []
 
 
 def read(path: str) -> dict:

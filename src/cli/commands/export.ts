@@ -50,15 +50,24 @@ export async function exportCommand(
   const { relative, resolve } = await import('node:path');
   const names = await chosenPipelines(ctx, selection as string | undefined, options.pipeline);
   const airflowVersion = options.airflow === '3' ? 3 : 2;
+  // Which assets each pipeline's asset_materialized sensors watch: the watched pipeline must announce them.
+  const watching = new Map<string, string[]>();
+  for (const p of ctx.graph.pipelines()) {
+    const keys = p.sensors.flatMap((s) => (s.type === 'asset_materialized' ? [s.asset] : []));
+    if (keys.length > 0) watching.set(p.name, keys);
+  }
   const files = names.flatMap((name) => {
     const pipeline = ctx.graph.pipeline(name);
     if (!pipeline) return [];
     const own = ctx.graph.pipelineAssets(name);
     const sources = own.flatMap((k) => ctx.graph.parents(k)).filter((k) => ctx.graph.asset(k).source);
     const assets = ctx.graph.topoOrder([...new Set([...own, ...sources])]).map((k) => ctx.graph.asset(k));
+    const ownKeys = new Set(own);
+    const watchedAssets = [...watching].flatMap(([p, keys]) => (p === name ? [] : keys.filter((k) => ownKeys.has(k))));
+    const sensorAssets = (watching.get(name) ?? []).map((k) => ctx.graph.asset(k));
     return exportPipeline(
       target as TargetName,
-      { pipeline, assets },
+      { pipeline, assets, sensorAssets, watchedAssets: [...new Set(watchedAssets)].sort() },
       { airflowVersion, sourceFile: ctx.graph.pipelineFile(name), resources: resourceMappings(ctx.project.config) },
     );
   });

@@ -125,7 +125,7 @@ export function airflowNotifiers(
 }
 
 /** The Airflow Dataset (2.x) or Asset (3.x) standing for a sluice asset, carrying its key and descriptive metadata. */
-export function airflowAssetRef(asset: ModelAsset, version: 2 | 3, imports: Set<string>): string {
+export function airflowAssetRef(asset: Pick<ModelAsset, 'spec'>, version: 2 | 3, imports: Set<string>): string {
   const { spec } = asset;
   const extra: [string, string][] = [
     ['sluice_key', pyStr(spec.key)],

@@ -2,11 +2,12 @@
 
 import { ExportError } from '../../definitions/index.js';
 import { type ImportBlocks, sortImports } from '../imports.js';
-import { buildModel, type ModelAsset, type PipelineModel, parseWallTime, type WallTime } from '../model.js';
+import { buildModel, type ModelAsset, type PipelineModel, parseWallTime, sensorError, type WallTime } from '../model.js';
 import { pyBool, pyList, pyListBlock, pyNum, pyStr } from '../python.js';
 import type { ExportInput, ExportOptions } from '../types.js';
 import { checkTask, sensorTask } from './guards.js';
 import { type AirflowArg, airflowAssetRef, airflowNotifiers, airflowRetry, timedelta } from './policies.js';
+import { sensorCondition, sensorSchedule } from './sensors.js';
 import { type AirflowBuild, type AirflowConstant, type AirflowTask, producerTasks } from './tasks.js';
 
 export type { AirflowArg } from './policies.js';
@@ -40,7 +41,8 @@ const MODULE_NAMES = (
   'DAG dag default_args pendulum datetime os Dataset Asset task SLUICE_PROJECT_DIR BashOperator ' +
   'HttpOperator TriggerDagRunOperator ExternalTaskSensor FileSensor SqlSensor SQLExecuteQueryOperator ' +
   'SQLCheckOperator UntemplatedSQLExecuteQueryOperator UntemplatedSQLCheckOperator UntemplatedSqlSensor ' +
-  'CronDataIntervalTimetable send_slack_notification send_smtp_notification'
+  'CronDataIntervalTimetable CronTriggerTimetable DatasetOrTimeSchedule AssetOrTimeSchedule send_slack_notification ' +
+  'send_smtp_notification'
 ).split(' ');
 
 function pendulumDate(t: WallTime, tz: string): string {
@@ -70,7 +72,9 @@ function dagArgs(model: PipelineModel, version: 2 | 3, imports: Set<string>, com
   const args: AirflowArg[] = [{ name: 'dag_id', value: pyStr(pipeline.name) }];
   if (pipeline.description !== undefined) args.push({ name: 'description', value: pyStr(pipeline.description) });
   const tz = schedule?.timezone ?? partitions?.timezone ?? 'UTC';
-  if (!schedule) args.push({ name: 'schedule', value: 'None' });
+  const sensed = sensorCondition(model, version, imports);
+  if (sensed) args.push({ name: 'schedule', value: sensorSchedule(model, sensed, version, tz, imports) });
+  else if (!schedule) args.push({ name: 'schedule', value: 'None' });
   else if (partitions && version === 3) {
     // Airflow 3 runs plain cron strings at the tick with no data interval; partitions need the interval.
     imports.add('from airflow.sdk import CronDataIntervalTimetable');
@@ -110,7 +114,14 @@ function dagArgs(model: PipelineModel, version: 2 | 3, imports: Set<string>, com
       value: airflowNotifiers(pipeline.onFailure, model, `pipeline "${pipeline.name}"`, imports, 4),
     });
   }
-  if (schedule) args.push({ name: 'is_paused_upon_creation', value: 'False' });
+  for (const sensor of pipeline.sensors) {
+    if (sensor.type === 'asset_materialized' && sensor.within !== undefined)
+      comments.push(
+        `sluice's sensor ${sensor.name} only counts a materialization of ${sensor.asset} newer than ${pyNum(sensor.within / 1000)}s when it looks; Airflow starts a run on each dataset update as it happens`,
+      );
+  }
+  // The daemon evaluates sensors as soon as it runs, as it fires schedules: the DAG starts unpaused either way.
+  if (schedule || sensed) args.push({ name: 'is_paused_upon_creation', value: 'False' });
   // Airflow strips one trailing newline from rendered fields unless told not to; sluice text must arrive intact.
   args.push({ name: 'jinja_environment_kwargs', value: '{"keep_trailing_newline": True}' });
   return args;
@@ -195,6 +206,19 @@ export function buildAirflowViewModel(input: ExportInput, options: ExportOptions
   }
   const dagComments: string[] = [];
   const args = dagArgs(model, version, b.imports, dagComments);
+  const [sensor] = model.pipeline.sensors;
+  if (version === 3 && sensor) {
+    const dated = [...b.constants, ...b.tasks.flatMap((t) => t.args)].find((a) =>
+      /\{\{ (?:ds|ds_nodash|logical_date) \}\}/.test(a.value),
+    );
+    if (dated) {
+      throw sensorError(
+        model,
+        sensor,
+        'Airflow 3 gives an asset-triggered run no logical date, so {{ ds }} and {{ ds_nodash }} would fail its tasks; drop the date placeholders or export for Airflow 2',
+      );
+    }
+  }
   b.imports.add(version === 3 ? 'from airflow.sdk import DAG' : 'from airflow import DAG');
   const used = (kind: 'execute' | 'check') => b.untemplated[kind] || b.templated[kind];
   if (used('execute')) b.imports.add('from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator');

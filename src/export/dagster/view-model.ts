@@ -1,8 +1,9 @@
 // The Dagster view model: asset specs and assets, checks, the job, its schedule or sensor, and the Definitions.
 
+import type { PipelineSensorSpec } from '../../definitions/index.js';
 import { placeholderLines, windowLines } from '../fill.js';
 import { type ImportBlocks, sortImports } from '../imports.js';
-import { buildModel } from '../model.js';
+import { buildModel, sensorError } from '../model.js';
 import { shiftPartitionLines } from '../partition-python.js';
 import { pyIdent, pyListBlock, pyNum, pyStr } from '../python.js';
 import type { ExportInput, ExportOptions } from '../types.js';
@@ -10,6 +11,7 @@ import type { DagsterArg, DagsterBuild, DagsterCheck } from './assets.js';
 import { dagsterKey, dagsterName } from './keys.js';
 import { type DagsterAsset, producedAsset, type SourceSensors, sourceChecks, sourceSpec } from './members.js';
 import { jobSchedule, notificationSensors, partitionsDef } from './pipeline.js';
+import { pipelineSensors } from './sensors.js';
 
 export type { DagsterArg, DagsterCheck } from './assets.js';
 export type { DagsterAsset } from './members.js';
@@ -66,7 +68,7 @@ const MODULE_NAMES = (
   'dg os subprocess time contextlib requests date timedelta unquote urlsplit SnowflakeResource ' +
   'PostgresResource DagsterGraphQLClient make_slack_on_run_failure_sensor SLUICE_PROJECT_DIR ' +
   'partitions_def defs context partition_key values ds ds_nodash run_id response ' +
-  'pipes_subprocess_client error'
+  'pipes_subprocess_client error hashlib json path stat row digest wanted runs upstream asset_event'
 ).split(' ');
 
 /**
@@ -178,6 +180,14 @@ export function buildDagsterViewModel(input: ExportInput, options: ExportOptions
       );
     }
   }
+  if (pipeline.sensors.length > 0 && sources.lines.length > 0) {
+    throw sensorError(
+      model,
+      pipeline.sensors[0] as PipelineSensorSpec,
+      "Dagster waits for this pipeline's source sensors in the sensor that starts its job, not inside the run, so a run this sensor started would not wait for its sources; drop the pipeline's sensors or its sources' sensors",
+    );
+  }
+  sensors.push(...pipelineSensors(b, job, pipelineName));
   const notify = notificationSensors(model, job, b);
   const sensorAssignments = notify.assignments;
   if (assets.some((a) => a.body.some((l) => l.includes('SLUICE_PROJECT_DIR')))) {

@@ -4,6 +4,7 @@ import { ExportError, type NotificationSpec } from '../../definitions/index.js';
 import type { ModelAsset, PipelineModel } from '../model.js';
 import { pyList, pyNum, pyStr } from '../python.js';
 import type { PrefectArg } from './tasks.js';
+import { serveTriggers } from './triggers.js';
 
 const slug = (text: string) =>
   text
@@ -63,7 +64,10 @@ export function retryArgs(asset: ModelAsset): { args: PrefectArg[]; comments: st
   };
 }
 
-/** The arguments of `flow.serve(...)`: the deployment's name, cron schedule in its zone, concurrency limit and tags. */
+/**
+ * The arguments of `flow.serve(...)`: the deployment's name, cron schedule in its zone, event triggers for the
+ * pipeline's sensors, concurrency limit and tags.
+ */
 export function serveBlock(model: PipelineModel, imports: Set<string>): { comments: string[]; args: PrefectArg[] } {
   const { pipeline, schedule } = model;
   const args: PrefectArg[] = [{ name: 'name', value: pyStr(pipeline.name) }];
@@ -93,6 +97,8 @@ export function serveBlock(model: PipelineModel, imports: Set<string>): { commen
       comments.push(`sluice's schedule starts ${day} (${schedule.timezone}); Prefect schedules from the moment this is served`);
     }
   }
+  const triggers = serveTriggers(model, imports);
+  if (triggers) args.push({ name: 'triggers', value: triggers });
   // Deployment-wide concurrency: sluice's max active runs (1 unless the schedule says otherwise).
   args.push({ name: 'global_limit', value: pyNum(schedule?.maxActiveRuns ?? 1) });
   if (pipeline.tags.length > 0) args.push({ name: 'tags', value: pyList(pipeline.tags.map((t) => pyStr(t))) });

@@ -6,6 +6,7 @@ import { type ModelAsset, type PipelineModel, resourceOf } from '../model.js';
 import { pyIdent, pyList, pyListBlock, pyNum, pyStr, pyTuple } from '../python.js';
 import { httpTarget, subprocessCall } from '../python-calls.js';
 import { checkQuery, ctasStatements, swapStatements } from '../sql.js';
+import { emitLine } from './triggers.js';
 
 /** `name=value` in a decorator or call; value is a Python expression. */
 export interface PrefectArg {
@@ -222,6 +223,7 @@ export function taskBody(b: PrefectBuild, asset: ModelAsset): string[] {
     if (!sqlProducer && asset.checks.length > 0)
       lines.push(openConnector(b, resourceOf(spec)), ...checkLines(s, asset.key, resourceOf(spec)));
   }
+  if (!spec.source && b.model.watched.has(asset.key)) lines.push(emitLine(b.model, asset.key, b.imports));
   if (lines.length === 0 || !s.use.values) return lines;
   b.helpers.fill = true;
   return ['values = _placeholders(partition_key, run_id)', ...lines];

@@ -50,7 +50,7 @@ const MODULE_NAMES = (
   'EmailServerCredentials EmailMessage run_deployment get_client get_run_logger httpx os subprocess ' +
   'time date datetime timedelta timezone ZoneInfo FlowFilter FlowFilterName FlowRunFilter ' +
   'FlowRunFilterState FlowRunFilterStateType StateType SLUICE_PROJECT_DIR connector partition_key ' +
-  'run_id ds ds_nodash futures response triggered statement notify_failure values'
+  'run_id ds ds_nodash futures response triggered statement notify_failure values emit_event DeploymentEventTrigger'
 ).split(' ');
 
 /**
