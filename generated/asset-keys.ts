@@ -9,6 +9,7 @@ declare module 'sluice' {
 /** Every asset key of the project. */
 export type AssetKey =
   | 'analytics.mau_summary'
+  | 'analytics.mau_trend'
   | 'analytics.temp_mau_summary'
   | 'audit.orders_counts'
   | 'dev.customers'
@@ -40,6 +41,7 @@ export type AssetKey =
 
 export const assetKeys = [
   'analytics.mau_summary',
+  'analytics.mau_trend',
   'analytics.temp_mau_summary',
   'audit.orders_counts',
   'dev.customers',

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.blocks.notifications import SlackWebhook
+from prefect.events import emit_event
 from prefect.futures import wait
 from prefect.runtime import flow_run as current_run
 from prefect.schedules import Cron
@@ -78,6 +79,7 @@ def analytics_mau_summary(partition_key: str, run_id: str) -> None:
     with SnowflakeConnector.load("warehouse") as connector:
         for statement in ANALYTICS_MAU_SUMMARY_SQL:
             connector.execute(statement)
+    emit_event(event="sluice.asset.materialized", resource={"prefect.resource.id": "sluice.asset.analytics.mau_summary", "prefect.resource.name": "analytics.mau_summary"}, payload={"partition_key": "", "run_id": run_id})
 
 
 @flow(

@@ -142,6 +142,7 @@ function program(io: CliIo, run: Runner): Command {
     .description('evaluate schedules and pipeline sensors on a tick and launch the runs that are due')
     .option('--once', 'evaluate once, wait for the launched runs, exit (for system cron and tests)')
     .option('--interval <duration>', 'time between evaluations', '30s')
+    .option('--pipeline <names>', 'only these pipelines, comma-separated (default: all)')
     .option('--store <url>', 'run store URL')
     .option('--json', 'print tick records as JSON')
     .action(run(async () => (await import('./commands/daemon.js')).daemon));

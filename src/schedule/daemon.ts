@@ -18,6 +18,8 @@ export interface DaemonTickOptions {
   now: Date;
   /** Cancels the runs launched by this tick (SIGTERM). */
   signal?: AbortSignal | undefined;
+  /** Evaluate only these pipelines (default: all). */
+  pipelines?: readonly string[] | undefined;
   /** What sql sensors query. */
   resources?: Resources | undefined;
   /** Relative paths of file sensors resolve against it. */
@@ -51,7 +53,8 @@ const MAX_SKIPPED_RECORDED = 100;
 export async function daemonTick(options: DaemonTickOptions): Promise<DaemonTickResult> {
   const { graph, store, now } = options;
   const result: DaemonTickResult = { recorded: [], sensorTicks: [], launched: [], deferred: [] };
-  const pipelines = graph.pipelines();
+  const only = options.pipelines && new Set(options.pipelines);
+  const pipelines = graph.pipelines().filter((p) => !only || only.has(p.name));
   if (pipelines.some((p) => p.sensors.length > 0)) {
     await store.pruneSensorTicks(new Date(now.getTime() - SKIPPED_SENSOR_TICKS_KEPT_MS).toISOString());
   }

@@ -141,8 +141,16 @@ describe('lineage API', () => {
 
   it('focuses a selection widened by depth', async () => {
     const { body } = await get('/api/graph?select=analytics.mau_summary&depth=1');
-    expect(body.nodes.map((n: any) => n.key)).toEqual(['analytics.temp_mau_summary', 'analytics.mau_summary']);
-    expect(body.edges).toEqual([[0, 1]]);
+    // One step each way: the temp table it swaps from, and the trend report built on it.
+    expect(body.nodes.map((n: any) => n.key)).toEqual([
+      'analytics.temp_mau_summary',
+      'analytics.mau_summary',
+      'analytics.mau_trend',
+    ]);
+    expect(body.edges).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     const grouped = await get('/api/graph?select=%2Banalytics.mau_summary&cluster=pipeline');
     expect(grouped.body.clusters.map((c: any) => c.label)).toEqual(['run_elt_alert']);
   });

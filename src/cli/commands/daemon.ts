@@ -9,6 +9,7 @@ import { openProjectStore, projectNotifier, projectPipelineRunner, projectResour
 interface DaemonOptions {
   once?: boolean;
   interval: string;
+  pipeline?: string;
   store?: string;
   json?: boolean;
 }
@@ -31,6 +32,11 @@ export async function daemon(io: CliIo, _args: unknown[], options: DaemonOptions
   if ('error' in interval) throw new SelectionError(`--interval: ${interval.error}`);
   const ctx = await loadContext(io, globals.project);
   const { project, graph } = ctx;
+  const only = options.pipeline
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of only ?? []) graph.pipeline(name); // an unknown name fails here, with the nearest one
   const { daemonTick } = await import('../../schedule/daemon.js');
   const { graphPlanner, realClock, timeScale } = await import('../../runtime/index.js');
   const { collectSecrets, redactor } = await import('../../resources/secrets.js');
@@ -60,6 +66,7 @@ export async function daemon(io: CliIo, _args: unknown[], options: DaemonOptions
         planner,
         now: new Date(),
         signal: stop.signal,
+        pipelines: only,
         resources,
         root: project.root,
         timeScale: timeScale(io.env),

@@ -1,5 +1,6 @@
 // `sluice export <target>`: each pipeline written as Airflow, Prefect or Dagster code, atomically.
 
+import type { AssetSpec } from '../../definitions/schema.js';
 import type { ResourceMapping, TargetName } from '../../export/index.js';
 import type { SluiceConfig } from '../../project/index.js';
 import { loadContext, type ProjectContext } from '../context.js';
@@ -60,9 +61,13 @@ export async function exportCommand(
     const pipeline = ctx.graph.pipeline(name);
     if (!pipeline) return [];
     const own = ctx.graph.pipelineAssets(name);
-    const sources = own.flatMap((k) => ctx.graph.parents(k)).filter((k) => ctx.graph.asset(k).source);
-    const assets = ctx.graph.topoOrder([...new Set([...own, ...sources])]).map((k) => ctx.graph.asset(k));
     const ownKeys = new Set(own);
+    // Inputs from outside the pipeline: sources, and assets another pipeline produces, which this
+    // pipeline's code reads like sources — it neither builds nor checks them.
+    const inputs = own.flatMap((k) => ctx.graph.parents(k)).filter((k) => !ownKeys.has(k));
+    const assets = ctx.graph
+      .topoOrder([...new Set([...own, ...inputs])])
+      .map((k) => (ownKeys.has(k) ? ctx.graph.asset(k) : asInput(ctx.graph.asset(k))));
     const watchedAssets = [...watching].flatMap(([p, keys]) => (p === name ? [] : keys.filter((k) => ownKeys.has(k))));
     const sensorAssets = (watching.get(name) ?? []).map((k) => ctx.graph.asset(k));
     return exportPipeline(
@@ -78,4 +83,27 @@ export async function exportCommand(
     `wrote ${files.length} file${files.length === 1 ? '' : 's'} to ${relative(io.cwd, dir) || '.'}: ${files.map((f) => f.path).join(', ')}\n`,
   );
   return 0;
+}
+
+/** An asset from outside the pipeline as its export sees it: a source it reads, neither built nor checked. */
+function asInput(spec: AssetSpec): AssetSpec {
+  if (spec.source) return spec;
+  const { key, kind, description, group, owner, tags, metadata, resource } = spec;
+  return {
+    key,
+    source: true,
+    kind,
+    description,
+    group,
+    owner,
+    tags,
+    metadata,
+    resource,
+    deps: [],
+    producer: null,
+    checks: [],
+    trigger: 'all_success',
+    dependsOnPast: false,
+    notify: [],
+  };
 }
