@@ -164,20 +164,18 @@ const pipelineSensors = z
   .array(pipelineSensor)
   .default([])
   .transform((list, ctx) => {
-    const count = new Map<string, number>();
-    for (const s of list) count.set(s.type, (count.get(s.type) ?? 0) + 1);
-    const seen = new Map<string, number>();
-    const named = list.map((s, i) => {
-      const n = (seen.get(s.type) ?? 0) + 1;
-      seen.set(s.type, n);
-      return { ...s, name: s.name ?? (count.get(s.type) === 1 ? s.type : `${s.type}_${n}`), index: i };
+    // How many sensors of `type` are among the first `upTo`: the number a repeated type gets.
+    const ofType = (type: string, upTo = list.length) => list.slice(0, upTo).filter((s) => s.type === type).length;
+    const named = list.map((s, i) => ({
+      ...s,
+      name: s.name ?? (ofType(s.type) === 1 ? s.type : `${s.type}_${ofType(s.type, i + 1)}`),
+    }));
+    named.forEach((s, i) => {
+      if (named.findIndex((other) => other.name === s.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${s.name}" names two sensors` });
+      }
     });
-    const taken = new Set<string>();
-    for (const s of named) {
-      if (taken.has(s.name)) ctx.addIssue({ code: 'custom', path: [s.index, 'name'], message: `"${s.name}" names two sensors` });
-      taken.add(s.name);
-    }
-    return named.map(({ index: _index, ...s }) => s);
+    return named;
   });
 
 // ---- notifications -----------------------------------------------------------------------------

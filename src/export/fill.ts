@@ -15,14 +15,30 @@ export interface FillUse {
  * the generated `_fill` replaces exactly as sluice's runtime does (same pattern, same names).
  * @example textExpr('dump {{ ds }}', use, 'prefect', 'a.b') // '_fill("dump {{ ds }}", values)'
  */
-export function textExpr(text: string, use: FillUse, target: TargetName, assetKey: string): string {
+export function textExpr(text: string, use: FillUse, target: TargetName, assetKey: string | undefined): string {
   if (!hasPlaceholder(text, target, assetKey)) return pyStr(text);
   use.values = true;
   return `_fill(${pyStr(text)}, values)`;
 }
 
+/**
+ * A SQL constant's name as used at run time: filled statement by statement when it holds placeholders.
+ * @example sqlExpr('A_SQL', 'SELECT {{ ds }}', use, 'dagster', 'a') // '_fill(A_SQL, values)'
+ */
+export function sqlExpr(
+  name: string,
+  sql: string | readonly string[],
+  use: FillUse,
+  target: TargetName,
+  assetKey: string | undefined,
+): string {
+  if (!needsFill(typeof sql === 'string' ? [sql] : sql, target, assetKey)) return name;
+  use.values = true;
+  return typeof sql === 'string' ? `_fill(${name}, values)` : `[_fill(statement, values) for statement in ${name}]`;
+}
+
 /** Whether any of the statements needs filling. */
-export function needsFill(statements: readonly string[], target: TargetName, assetKey: string): boolean {
+export function needsFill(statements: readonly string[], target: TargetName, assetKey: string | undefined): boolean {
   return statements.some((s) => hasPlaceholder(s, target, assetKey));
 }
 

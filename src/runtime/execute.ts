@@ -127,7 +127,7 @@ function schedule(rc: RunContext, resume: ResumePoint | undefined): Promise<void
       (gate
         ? gate
             .enter(s.step.partition)
-            .then(noop, noop)
+            .catch(noop)
             .then(() => driveStep(rc, s))
         : driveStep(rc, s)
       )

@@ -43,10 +43,13 @@ export interface DaemonTickResult {
 /** At most this many skipped ticks are recorded per pipeline and evaluation, however long the daemon was away. */
 const MAX_SKIPPED_RECORDED = 100;
 
+/** Kept per sensor in the run store for this long; launched ticks (the run keys) are kept for good. */
+const SKIPPED_SENSOR_TICKS_KEPT_MS = 7 * 86_400_000;
+
 /**
- * Evaluates every schedule and every due pipeline sensor once. A due tick is claimed by recording it (with the id of the run it
- * will start) before that run starts, so a restarted daemon — or a second one on the same store —
- * never launches it again; at worst a crash between claim and start loses that one tick, which the
+ * Evaluates every schedule and every due pipeline sensor once. A due tick is claimed by recording it
+ * (with the id of the run it will start) before that run starts, so a restarted daemon — or a second
+ * one on the same store — never launches it again; at worst a crash between claim and start loses that one tick, which the
  * record shows. Without catchup, missed ticks are recorded as skipped and only the newest runs.
  * @example const { launched } = await daemonTick({ graph, store, runner, planner, now: new Date() });
  */
@@ -65,9 +68,6 @@ export async function daemonTick(options: DaemonTickOptions): Promise<DaemonTick
   }
   return result;
 }
-
-/** Kept per sensor in the run store for this long; launched ticks (the run keys) are kept for good. */
-const SKIPPED_SENSOR_TICKS_KEPT_MS = 7 * 86_400_000;
 
 function pipelinePartitions(graph: LineageGraph, name: string): PartitionsSpec | undefined {
   return graph

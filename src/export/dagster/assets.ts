@@ -1,7 +1,7 @@
 // One sluice asset as Dagster definitions: the @asset with its body, its @asset_check functions, its sensor condition.
 
 import { ExportError, type ProducerSpec } from '../../definitions/index.js';
-import { type FillUse, needsFill, textExpr } from '../fill.js';
+import { type FillUse, sqlExpr, textExpr } from '../fill.js';
 import type { ModelAsset, PipelineModel } from '../model.js';
 import { pyIdent, pyList, pyListBlock, pyNum, pyStr, pyTuple } from '../python.js';
 import { httpTarget, subprocessCall } from '../python-calls.js';
@@ -51,12 +51,7 @@ export interface Scope {
 export const text = (s: Scope, value: string) => textExpr(value, s.use, 'dagster', s.asset.key);
 
 /** A SQL constant's name as used at run time: filled statement by statement when it holds placeholders. */
-export function sqlUse(s: Scope, name: string, sql: string | string[]): string {
-  const statements = typeof sql === 'string' ? [sql] : sql;
-  if (!needsFill(statements, 'dagster', s.asset.key)) return name;
-  s.use.values = true;
-  return typeof sql === 'string' ? `_fill(${name}, values)` : `[_fill(statement, values) for statement in ${name}]`;
-}
+export const sqlUse = (s: Scope, name: string, sql: string | string[]) => sqlExpr(name, sql, s.use, 'dagster', s.asset.key);
 
 /** Adds a module constant holding SQL (one string, or a list of statements) and returns its name. */
 export function constant(b: DagsterBuild, raw: string, sql: string | string[]): string {

@@ -1,19 +1,11 @@
 // A pipeline's own sensors (the daemon's triggers) as Dagster sensors that request runs of the pipeline's job.
 
 import type { PipelineSensorSpec } from '../../definitions/index.js';
-import type { FillUse } from '../fill.js';
+import { type FillUse, sqlExpr, textExpr } from '../fill.js';
 import { pyIdent, pyNum, pyStr } from '../python.js';
-import { hasPlaceholder } from '../text.js';
 import { constant, type DagsterArg, type DagsterBuild, sqlResource } from './assets.js';
 import { assetKeyExpr, dagsterName } from './keys.js';
 import type { DagsterSensor } from './view-model.js';
-
-// Sensor texts are filled for the candidate window with an empty run id, as the daemon renders them.
-function fillText(use: FillUse, value: string): string {
-  if (!hasPlaceholder(value, 'dagster', undefined)) return pyStr(value);
-  use.values = true;
-  return `_fill(${pyStr(value)}, values)`;
-}
 
 /**
  * Lines that set `partition_key` to the pipeline's newest complete window, the partition the daemon would run,
@@ -86,7 +78,8 @@ function checks(
     case 'file':
       b.imports.add('import os');
       return [
-        `path = ${fillText(use, sensor.path)}`,
+        // Filled for the candidate window with an empty run id, as the daemon renders sensor texts.
+        `path = ${textExpr(sensor.path, use, 'dagster', undefined)}`,
         'if not os.path.exists(path):',
         '    return dg.SkipReason("no " + path + " yet")',
         'stat = os.stat(path)',
@@ -99,11 +92,8 @@ function checks(
       b.imports.add('import hashlib');
       b.imports.add('import json');
       const name = constant(b, `${b.model.pipeline.name}__${sensor.name}`, sensor.sql);
-      const filled = hasPlaceholder(sensor.sql, 'dagster', undefined);
-      if (filled) use.values = true;
-      const query = filled ? `_fill(${name}, values)` : name;
       return [
-        `row = _fetch_one(${param}, ${query})`,
+        `row = _fetch_one(${param}, ${sqlExpr(name, sensor.sql, use, 'dagster', undefined)})`,
         'if row is None:',
         '    return dg.SkipReason("the query returned no row")',
         // A new first row is a new run key: the daemon keys on a digest of the row too.
