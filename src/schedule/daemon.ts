@@ -7,7 +7,7 @@ import type { PipelinePlanner, PipelineRunner, StartedRun } from '../runtime/pip
 import type { Resources } from '../runtime/resources.js';
 import { newRunId } from '../runtime/run-id.js';
 import type { RunStore, SensorTickRecord, TickRecord } from '../storage/types.js';
-import { evaluateTrigger } from './sensor-triggers.js';
+import { evaluateTrigger, type TriggerEvaluation } from './sensor-triggers.js';
 import { dueTicks, nextTicks, tickPartition } from './ticks.js';
 
 export interface DaemonTickOptions {
@@ -57,7 +57,8 @@ export async function daemonTick(options: DaemonTickOptions): Promise<DaemonTick
   const { graph, store, now } = options;
   const result: DaemonTickResult = { recorded: [], sensorTicks: [], launched: [], deferred: [] };
   const only = options.pipelines && new Set(options.pipelines);
-  const pipelines = graph.pipelines().filter((p) => !only || only.has(p.name));
+  // Pipelines that neither a schedule nor a sensor starts have nothing to evaluate.
+  const pipelines = graph.pipelines().filter((p) => (!only || only.has(p.name)) && (p.schedule || p.sensors.length > 0));
   if (pipelines.some((p) => p.sensors.length > 0)) {
     await store.pruneSensorTicks(new Date(now.getTime() - SKIPPED_SENSOR_TICKS_KEPT_MS).toISOString());
   }
@@ -96,7 +97,7 @@ async function evaluateSchedule(
     return claimed;
   };
   const schedule = pipeline.schedule;
-  if (!schedule) return pipeline.sensors.length > 0 ? activeRuns(store, pipeline.name, 1) : 0;
+  if (!schedule) return activeRuns(store, pipeline.name, 1); // sensed only: its sensors count active runs
   const last = await store.lastTick(pipeline.name);
   const lastAt = last ? new Date(last.tickAt) : null;
   const { due, skipped } = dueTicks(schedule, lastAt, now);
@@ -180,7 +181,7 @@ async function evaluateSensors(
       if (claimed) result.sensorTicks.push(tick);
       return claimed;
     };
-    let seen: Awaited<ReturnType<typeof evaluateTrigger>>;
+    let seen: TriggerEvaluation;
     try {
       seen = await evaluateTrigger(sensor, { store, resources: options.resources, partitions, now, root: options.root });
     } catch (error) {
