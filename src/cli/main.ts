@@ -144,12 +144,12 @@ function program(io: CliIo, run: Runner): Command {
     .option('--interval <duration>', 'time between evaluations', '30s')
     .option('--pipeline <names>', 'only these pipelines, comma-separated (default: all)')
     .option('--store <url>', 'run store URL')
-    .option('--json', 'print tick records as JSON')
+    .option('--json', 'print tick and sensor evaluation records as JSON')
     .action(run(async () => (await import('./commands/daemon.js')).daemon));
 
   cli
     .command('schedules')
-    .description('scheduled pipelines with their next ticks')
+    .description('scheduled pipelines with their next ticks, and pipeline sensors')
     .option('--next <n>', 'how many next ticks to show', positiveInt, 3)
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/schedules.js')).schedules));
