@@ -62,8 +62,9 @@ export async function measure(store: RunStore, assets = 10_000, batch = 50): Pro
 /** For bench/run.ts: memory, SQLite and (on the local server) PostgreSQL, in a throwaway database. */
 export async function run(): Promise<BenchRow[]> {
   const { throwawayDatabase } = await import('../../test/support/postgres.js');
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  // The database first: without a server it throws, and there is no folder yet to leave behind.
   const db = await throwawayDatabase('sluice_bench_store');
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   try {
     const results = [
       await measure(new MemoryRunStore()),

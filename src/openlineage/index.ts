@@ -2,7 +2,7 @@
 
 export { type OpenLineageEmitter, type OpenLineageEmitterOptions, openLineageEmitter, openLineageFromEnv } from './emitter.js';
 export { type OpenLineageRunInfo, OpenLineageTranslator, runOpenLineageEvents } from './events.js';
-export { OpenLineageModel, type OpenLineageOptions, SLUICE_PRODUCER } from './model.js';
+export { OpenLineageModel, type OpenLineageOptions, resourceTypesOf, SLUICE_PRODUCER } from './model.js';
 export { lineageOpenLineage, lineageOpenLineageEvents, STATIC_EVENT_TIME } from './static.js';
 export * from './types.js';
-export { openLineageRunId, uuidFromName } from './uuid.js';
+export { openLineageRunId } from './uuid.js';

@@ -33,6 +33,14 @@ export interface OpenLineageOptions {
   producer?: string | undefined;
 }
 
+/**
+ * `resourceTypes` from a project's configured resources.
+ * @example resourceTypesOf(project.config.resources) // { warehouse: 'duckdb', slack: 'slack' }
+ */
+export function resourceTypesOf(resources: Readonly<Record<string, { type: string }>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(resources).map(([name, r]) => [name, r.type]));
+}
+
 /** OpenLineageOptions with defaults applied and each asset's first pipeline looked up once. */
 export class OpenLineageModel {
   readonly namespace: string;
@@ -97,11 +105,10 @@ export class OpenLineageModel {
   }
 
   /** The dataset of `key`: namespace `<resource type>://<resource name>`, name the asset key. */
-  dataset(key: string, withFacets = true): OpenLineageDataset {
+  dataset(key: string): OpenLineageDataset {
     const spec = this.graph.asset(key);
     const resource = this.resourceOf(spec);
     const namespace = `${this.#types[resource] ?? 'sluice'}://${resource}`;
-    if (!withFacets) return { namespace, name: key };
     const facets: OpenLineageFacets = { dataSource: this.facet(SCHEMA.dataSource, { name: resource, uri: namespace }) };
     if (spec.description) facets.documentation = this.facet(SCHEMA.documentationDataset, { description: spec.description });
     return { namespace, name: key, facets };

@@ -22,7 +22,7 @@ export function lineageOpenLineageEvents(
   options: Omit<OpenLineageOptions, 'graph'> = {},
 ): OpenLineageJobEvent[] {
   const model = new OpenLineageModel({ ...options, graph });
-  const list = [...new Set(typeof keys === 'string' ? [keys] : keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const list = [...new Set(typeof keys === 'string' ? [keys] : keys)].sort();
   const events: OpenLineageJobEvent[] = [];
   for (const key of list) {
     const spec = graph.asset(key);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 
 /** The namespace every sluice-derived UUID is hashed under; fixed forever, or ids would change. */
-export const SLUICE_UUID_NAMESPACE = '9ec73619-c68e-4a0f-bde9-da9d335173a7';
+const SLUICE_UUID_NAMESPACE = '9ec73619-c68e-4a0f-bde9-da9d335173a7';
 
 const NAMESPACE_BYTES = Buffer.from(SLUICE_UUID_NAMESPACE.replace(/-/g, ''), 'hex');
 
@@ -11,7 +11,7 @@ const NAMESPACE_BYTES = Buffer.from(SLUICE_UUID_NAMESPACE.replace(/-/g, ''), 'he
  * A version-5 UUID for `name`: the same name always gives the same id, in every process.
  * @example uuidFromName('hello') === uuidFromName('hello') // true
  */
-export function uuidFromName(name: string): string {
+function uuidFromName(name: string): string {
   const hash = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

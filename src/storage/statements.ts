@@ -98,15 +98,7 @@ export function insertChecks(d: Dialect, results: readonly CheckResult[]): Stmt[
   return results.length === 0 ? [] : [withRows(checkRows(d, results), 'c', checksInsert('true'))];
 }
 
-const LOG_COLUMNS: Columns = [
-  ['run_id', 'TEXT'],
-  ['asset_key', 'TEXT'],
-  ['partition_key', 'TEXT'],
-  ['at', 'TEXT'],
-  ['level', 'TEXT'],
-  ['stream', 'TEXT'],
-  ['message', 'TEXT'],
-];
+const LOG_COLUMNS: Columns = [...KEY_COLUMNS, ['at', 'TEXT'], ['level', 'TEXT'], ['stream', 'TEXT'], ['message', 'TEXT']];
 
 export const logRows = (d: Dialect, lines: readonly LogLine[]): Rows =>
   rowsOf(
@@ -164,7 +156,6 @@ export function failStaleRuns(before: string, at: string): Stmt[] {
   ];
 }
 
-/** Takes the lock when it is free, already ours, or held by a run that is no longer running (RETURNING a row then). */
 /** Claims a tick: inserts it unless (pipeline, tick_at) exists; returns the row only when inserted. */
 export function recordTick(t: TickRecord): Stmt {
   return {
@@ -190,6 +181,7 @@ export function pruneSensorTicks(before: string): Stmt {
   };
 }
 
+/** Takes the lock when it is free, already ours, or held by a run that is no longer running (RETURNING a row then). */
 export function tryLock(name: string, owner: string, at: string): Stmt {
   return {
     sql: `INSERT INTO locks (name, owner, acquired_at) VALUES (?, ?, ?)

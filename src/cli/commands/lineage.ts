@@ -19,8 +19,8 @@ export async function lineage(
   const keys = typeof selection === 'string' ? select(graph, selection) : graph.keys();
   const format = options.format ?? (options.out ? 'all' : 'json');
   const formats: Format[] = format === 'all' ? ['json', 'mermaid', 'dot', 'openlineage'] : [format];
-  const { lineageOpenLineage } = await import('../../openlineage/index.js');
-  const resourceTypes = Object.fromEntries(Object.entries(project.config.resources).map(([name, r]) => [name, r.type]));
+  const { lineageOpenLineage, resourceTypesOf } = await import('../../openlineage/index.js');
+  const resourceTypes = resourceTypesOf(project.config.resources);
   const rendered = formats.map((f) => ({
     path: FILES[f],
     content: f === 'openlineage' ? lineageOpenLineage(graph, keys, { resourceTypes }) : renderLineage(graph, keys, f),

@@ -127,12 +127,11 @@ export async function materialize(
       staleAfterMs,
     });
     // Sends OpenLineage run events when OPENLINEAGE_URL is set; delivery problems never fail the run.
-    const { openLineageFromEnv } = await import('../../openlineage/index.js');
-    const resourceTypes = Object.fromEntries(Object.entries(project.config.resources).map(([n, r]) => [n, r.type]));
+    const { openLineageFromEnv, resourceTypesOf } = await import('../../openlineage/index.js');
     const lineage = openLineageFromEnv(io.env, {
       graph: ctx.graph,
       pipeline: pipeline?.name,
-      resourceTypes,
+      resourceTypes: resourceTypesOf(project.config.resources),
       onError: (m: string) => io.stderr.write(`warning: ${m}\n`),
     });
     const result = await execute({
