@@ -84,7 +84,7 @@ export type Param = string | number | null;
 export interface Stmt {
   sql: string;
   params: Param[];
-  /** When set, the statement runs once per row with these parameters (see `batch` in statements.ts). */
+  /** When set, the statement runs once per row with these parameters (see `rowsOf` in statements.ts). */
   each?: Param[][];
   /** When set, the statement must change a row; otherwise the transaction is rolled back with this message. */
   mustChange?: string;
