@@ -2,10 +2,9 @@
 
 import type { AssetSpec, NotificationSpec, PipelineSpec, ProducerSpec } from '../definitions/schema.js';
 import type { LineageGraph } from '../graph/index.js';
+import { MASK } from '../resources/secrets.js';
 import type { AssetRunRecord, Materialization, RunStore } from '../storage/types.js';
 import { NEVER, type StatusBoard } from './status.js';
-
-const MASK = '***';
 
 /** Values of a string map replaced by the mask: names are useful to see, values may be credentials. */
 function masked(values: Readonly<Record<string, string>>): Record<string, string> {
@@ -17,7 +16,7 @@ function masked(values: Readonly<Record<string, string>>): Record<string, string
  * and header values are masked, because those are where credentials are passed in.
  * @example publicProducer({ type: 'shell', command: 'dump.sh', env: { PGPASSWORD: 'x' } }) // env: { PGPASSWORD: '***' }
  */
-export function publicProducer(producer: ProducerSpec | null): Record<string, unknown> | null {
+function publicProducer(producer: ProducerSpec | null): Record<string, unknown> | null {
   if (producer === null) return null;
   if (producer.type === 'shell') return { ...producer, env: masked(producer.env) };
   if (producer.type === 'http') return { ...producer, headers: masked(producer.headers) };

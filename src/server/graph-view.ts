@@ -57,7 +57,7 @@ export class GraphViews {
   }
 
   /** The keys a query names: the selection (all when empty), widened by `depth` both ways. */
-  keysOf(query: GraphQuery): string[] {
+  #keysOf(query: GraphQuery): string[] {
     const graph = this.#graph;
     const text = query.select?.trim();
     let keys = text ? select(graph, text) : graph.keys();
@@ -74,11 +74,10 @@ export class GraphViews {
    */
   async text(query: GraphQuery, statuses: StatusBoard, redact: (json: string) => string): Promise<string> {
     const id = queryId(query);
-    await statuses.all();
+    const status = await statuses.all();
     const hit = this.#bodies.get(id);
     if (hit && hit.version === statuses.version) return hit.text;
-    const view = await this.view(query, statuses);
-    const text = redact(JSON.stringify(view));
+    const text = redact(JSON.stringify(this.#view(query, status)));
     this.#bodies.delete(id);
     this.#bodies.set(id, { version: statuses.version, text });
     if (this.#bodies.size > MAX_CACHED) this.#bodies.delete(this.#bodies.keys().next().value!);
@@ -94,16 +93,15 @@ export class GraphViews {
       this.#layouts.set(id, cached);
       return cached;
     }
-    const result = layoutGraph(this.#graph, this.keysOf(query), this.#clusterOf(query.cluster));
+    const result = layoutGraph(this.#graph, this.#keysOf(query), this.#clusterOf(query.cluster));
     this.#layouts.set(id, result);
     if (this.#layouts.size > MAX_CACHED) this.#layouts.delete(this.#layouts.keys().next().value!);
     return result;
   }
 
   /** The response: layout plus the live part (statuses), which is never cached here. */
-  async view(query: GraphQuery, statuses: StatusBoard): Promise<GraphResponse> {
+  #view(query: GraphQuery, status: ReadonlyMap<string, AssetStatusInfo>): GraphResponse {
     const layout = this.layout(query);
-    const status = await statuses.all();
     const graph = this.#graph;
     const nodes = layout.nodes.map((n): GraphNode => {
       const spec = graph.asset(n.key);

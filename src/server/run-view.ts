@@ -14,12 +14,21 @@ export interface AttemptView {
 
 const LOG_TAIL = 500;
 
+const stepId = (assetKey: string | undefined, partition: string | undefined) => `${assetKey}@${partition ?? ''}`;
+
+/** The run, or a 404 naming it. */
+export async function requireRun(store: RunStore, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId);
+  if (!run) throw new ApiError(404, 'not_found', `no run "${runId}"`);
+  return run;
+}
+
 /** Attempts per `assetKey@partition`, read from the run's events. */
-export function attemptsOf(events: readonly StoredRunEvent[]): Map<string, AttemptView[]> {
+function attemptsOf(events: readonly StoredRunEvent[]): Map<string, AttemptView[]> {
   const out = new Map<string, AttemptView[]>();
   for (const e of events) {
     if (e.assetKey === undefined) continue;
-    const id = `${e.assetKey}@${e.partition ?? ''}`;
+    const id = stepId(e.assetKey, e.partition);
     const list = out.get(id) ?? [];
     if (e.type === 'asset_started') {
       list.push({ attempt: e.attempt ?? list.length + 1, startedAt: e.at, endedAt: null, status: 'running', error: null });
@@ -41,8 +50,7 @@ export function attemptsOf(events: readonly StoredRunEvent[]): Map<string, Attem
  * @example await runDetail(store, '20250110T060000000Z-3f9a1c')
  */
 export async function runDetail(store: RunStore, runId: string): Promise<Record<string, unknown>> {
-  const run = await store.getRun(runId);
-  if (!run) throw new ApiError(404, 'not_found', `no run "${runId}"`);
+  const run = await requireRun(store, runId);
   const [assets, events, checks, logs] = await Promise.all([
     store.assetRuns(runId),
     store.events(runId),
@@ -52,15 +60,15 @@ export async function runDetail(store: RunStore, runId: string): Promise<Record<
   const attempts = attemptsOf(events);
   // Plan order (level by level, as asset_planned events came), not key order: the timeline reads top-down.
   const planned = new Map<string, number>();
-  for (const e of events) if (e.type === 'asset_planned') planned.set(`${e.assetKey}@${e.partition ?? ''}`, planned.size);
-  const position = (a: { assetKey: string; partition: string }) => planned.get(`${a.assetKey}@${a.partition}`) ?? planned.size;
+  for (const e of events) if (e.type === 'asset_planned') planned.set(stepId(e.assetKey, e.partition), planned.size);
+  const position = (a: { assetKey: string; partition: string }) => planned.get(stepId(a.assetKey, a.partition)) ?? planned.size;
   const ordered = [...assets].sort((a, b) => position(a) - position(b));
   return {
     run: publicRun(run),
     assets: ordered.map((a) => ({
       ...a,
       durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
-      attemptList: attempts.get(`${a.assetKey}@${a.partition}`) ?? [],
+      attemptList: attempts.get(stepId(a.assetKey, a.partition)) ?? [],
     })),
     checks,
     logs,

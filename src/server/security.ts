@@ -29,7 +29,7 @@ function sameSecret(given: string | undefined, expected: Buffer): boolean {
 }
 
 /** Response headers for every answer: nothing loads from elsewhere, nothing frames the page. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",

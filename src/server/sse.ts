@@ -2,19 +2,17 @@
 
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Redactor } from '../runtime/index.js';
 import type { RunStore } from '../storage/types.js';
+import { STALE_MS } from './status.js';
 
 export interface EventStreamOptions {
   /** How often to ask the store for new events. */
   pollMs: number;
   /** A comment line this often keeps proxies from closing an idle stream. */
   keepAliveMs?: number;
-  redact: Redactor;
+  /** Masks secrets in each event's JSON text. */
+  redact: (json: string) => string;
 }
-
-/** A run whose heartbeat is older than this is dead (its process crashed): the stream ends instead of waiting. */
-const STALE_MS = 120_000;
 
 /**
  * Streams run `runId`'s events after `afterSeq` as `run-event` messages (id = seq, so a reconnecting
@@ -44,7 +42,7 @@ export function runEventStream(
         await stream.writeSSE({
           id: String(event.seq),
           event: 'run-event',
-          data: JSON.stringify(options.redact(event)),
+          data: options.redact(JSON.stringify(event)),
           retry: 2000,
         });
         seq = event.seq;

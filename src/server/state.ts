@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { LineageGraph } from '../graph/index.js';
 import { OpenLineageModel } from '../openlineage/index.js';
 import type { Project } from '../project/index.js';
+import { redactor } from '../resources/secrets.js';
 import type { RunStore } from '../storage/types.js';
 import { RunRecordCache } from './asset-view.js';
 import { GraphViews } from './graph-view.js';
@@ -37,10 +38,15 @@ export interface AppOptions {
 
 export interface ServerState {
   options: AppOptions;
+  /** Set only when POST /api/materialize is on: a token, `allowMaterialize` and a runner were all given. */
+  materialize: RunMaterialization | undefined;
   projectName: string;
   graph: LineageGraph;
   store: RunStore;
-  /** Masks secrets in JSON text (raw and JSON-escaped forms). */
+  /**
+   * Masks secrets in serialized JSON: one pass over the text rather than a deep copy of every object, which
+   * matters for a 10,000-node graph.
+   */
   redactText: (json: string) => string;
   /** A JSON response with every secret masked. */
   json: (c: Context, value: unknown, status?: ContentfulStatusCode) => Response;
@@ -53,10 +59,11 @@ export interface ServerState {
 
 export function serverState(options: AppOptions): ServerState {
   const projectName = basename(options.project.root) || 'project';
-  const redactText = jsonRedactor(options.secrets ?? []);
+  const redactText = redactor(options.secrets ?? []);
   const resourceTypes = Object.fromEntries(Object.entries(options.project.config.resources).map(([name, r]) => [name, r.type]));
   return {
     options,
+    materialize: options.token && options.allowMaterialize ? options.runMaterialization : undefined,
     projectName,
     graph: options.graph,
     store: options.store,
@@ -70,27 +77,4 @@ export function serverState(options: AppOptions): ServerState {
     openLineage: new OpenLineageModel({ graph: options.graph, namespace: options.openLineageNamespace, resourceTypes }),
     log: options.log ?? ((line) => console.error(line)),
   };
-}
-
-/**
- * Masks secrets in serialized JSON: one pass over the text instead of a deep copy of every object, which
- * matters for a 10,000-node graph. Each secret is matched as written and as JSON escapes it.
- * @example jsonRedactor(['hunter2'])('{"m":"pw hunter2"}') // '{"m":"pw ***"}'
- */
-export function jsonRedactor(secrets: Iterable<string>): (json: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < 4) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-  }
-  if (forms.size === 0) return (json) => json;
-  const pattern = new RegExp(
-    [...forms]
-      .sort((a, b) => b.length - a.length)
-      .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('|'),
-    'g',
-  );
-  return (json) => json.replace(pattern, '***');
 }

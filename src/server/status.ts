@@ -27,8 +27,8 @@ export const NEVER: AssetStatusInfo = Object.freeze({
   partitions: Object.freeze({ succeeded: 0, failed: 0 }),
 }) as AssetStatusInfo;
 
-/** A run whose heartbeat is older than this is presumed dead, and its assets are not shown as running. */
-const STALE_MS = 120_000;
+/** A run whose heartbeat is older than this is presumed dead: its assets are not shown as running, its stream ends. */
+export const STALE_MS = 120_000;
 /** How many of the newest runs each refresh looks at. */
 const WINDOW = 20;
 /** A full re-read this often catches what the incremental refresh cannot see (a run older than the window). */

@@ -31,7 +31,7 @@ export function lineageRoutes(state: ServerState): Hono {
       assets: graph.size,
       pipelines: graph.pipelines().length,
       store: state.store.describe,
-      allowMaterialize: Boolean(state.options.allowMaterialize && state.options.token && state.options.runMaterialization),
+      allowMaterialize: state.materialize !== undefined,
     }),
   );
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runOpenLineageEvents } from '../../openlineage/index.js';
 import type { StoredRunEvent } from '../../storage/types.js';
 import { ApiError, parseInput } from '../errors.js';
-import { publicRun, runDetail } from '../run-view.js';
+import { publicRun, requireRun, runDetail } from '../run-view.js';
 import { runEventStream } from '../sse.js';
 import type { ServerState } from '../state.js';
 
@@ -44,25 +44,23 @@ export function runRoutes(state: ServerState): Hono {
   api.get('/runs/:id/events', async (c) => {
     const id = c.req.param('id');
     const query = parseInput(eventsQuery, c.req.query());
-    if (!(await store.getRun(id))) throw new ApiError(404, 'not_found', `no run "${id}"`);
+    await requireRun(store, id);
     // A reconnecting EventSource says where it stopped; that wins over the page's first ?after=.
     const lastId = Number(c.req.header('last-event-id'));
     const after = Number.isInteger(lastId) && lastId >= 0 ? lastId : (query.after ?? 0);
-    const redact = <T>(event: T): T => JSON.parse(state.redactText(JSON.stringify(event))) as T;
-    return runEventStream(c, store, id, after, { pollMs: state.options.pollMs ?? 250, redact });
+    return runEventStream(c, store, id, after, { pollMs: state.options.pollMs ?? 250, redact: state.redactText });
   });
 
   api.get('/runs/:id/openlineage', async (c) => {
     const id = c.req.param('id');
-    const run = await store.getRun(id);
-    if (!run) throw new ApiError(404, 'not_found', `no run "${id}"`);
+    const run = await requireRun(store, id);
     const events: StoredRunEvent[] = await store.events(id);
     return json(c, { runId: id, events: runOpenLineageEvents(state.openLineage, { pipeline: run.pipeline }, events) });
   });
 
   api.post('/materialize', async (c) => {
-    const { options } = state;
-    if (!options.token || !options.allowMaterialize || !options.runMaterialization) {
+    const run = state.materialize;
+    if (!run) {
       throw new ApiError(
         403,
         'forbidden',
@@ -78,7 +76,7 @@ export function runRoutes(state: ServerState): Hono {
         throw new ApiError(400, 'bad_request', 'the body is not valid JSON');
       }),
     );
-    const { runId } = await options.runMaterialization(body);
+    const { runId } = await run(body);
     return json(c, { runId, url: `/#/runs/${encodeURIComponent(runId)}` }, 202);
   });
 
