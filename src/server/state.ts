@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { LineageGraph } from '../graph/index.js';
-import { OpenLineageModel } from '../openlineage/index.js';
+import { OpenLineageModel, resourceTypesOf } from '../openlineage/index.js';
 import type { Project } from '../project/index.js';
 import { redactor } from '../resources/secrets.js';
 import type { RunStore } from '../storage/types.js';
@@ -60,7 +60,7 @@ export interface ServerState {
 export function serverState(options: AppOptions): ServerState {
   const projectName = basename(options.project.root) || 'project';
   const redactText = redactor(options.secrets ?? []);
-  const resourceTypes = Object.fromEntries(Object.entries(options.project.config.resources).map(([name, r]) => [name, r.type]));
+  const resourceTypes = resourceTypesOf(options.project.config.resources);
   return {
     options,
     materialize: options.token && options.allowMaterialize ? options.runMaterialization : undefined,

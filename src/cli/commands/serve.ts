@@ -61,8 +61,8 @@ export async function startServe(io: CliIo, options: ServeOptions, globals: Glob
   const resources = options.allowMaterialize ? projectResources(project.config, project.root, io.env) : undefined;
   let runner: ReturnType<typeof inProcessMaterializer> | undefined;
   if (options.allowMaterialize) {
-    const { openLineageFromEnv } = await import('../../openlineage/index.js');
-    const resourceTypes = Object.fromEntries(Object.entries(project.config.resources).map(([name, r]) => [name, r.type]));
+    const { openLineageFromEnv, resourceTypesOf } = await import('../../openlineage/index.js');
+    const resourceTypes = resourceTypesOf(project.config.resources);
     runner = inProcessMaterializer({
       project,
       graph,
