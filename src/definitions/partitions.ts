@@ -82,16 +82,17 @@ function alignUp(w: Wall, g: PartitionsSpec['granularity']): Wall {
   }
 }
 
-function next(w: Wall, g: PartitionsSpec['granularity']): Wall {
+/** The window start `n` windows after `w` (before it when negative); a day stays a calendar day across DST. */
+function next(w: Wall, g: PartitionsSpec['granularity'], n = 1): Wall {
   switch (g) {
     case 'hourly':
-      return normalize({ ...w, h: w.h + 1 });
+      return normalize({ ...w, h: w.h + n });
     case 'daily':
-      return normalize({ ...w, d: w.d + 1 });
+      return normalize({ ...w, d: w.d + n });
     case 'weekly':
-      return normalize({ ...w, d: w.d + 7 });
+      return normalize({ ...w, d: w.d + 7 * n });
     case 'monthly':
-      return normalize({ ...w, mo: w.mo + 1 });
+      return normalize({ ...w, mo: w.mo + n });
   }
 }
 
@@ -118,6 +119,11 @@ function compareWall(a: Wall, b: Wall): number {
   return a.y - b.y || a.mo - b.mo || a.d - b.d || a.h - b.h;
 }
 
+/** The start of the set's first window. */
+function firstWall(spec: PartitionsSpec): Wall {
+  return alignUp(parseWall(spec.start) as Wall, spec.granularity);
+}
+
 /**
  * The instant a wall-clock date or time (`2025-01-10`, `2025-01-10T06:00`) happens in `timezone`.
  * @example wallClockInstant('2025-03-30', 'Europe/Berlin').toISOString() // '2025-03-29T23:00:00.000Z'
@@ -140,28 +146,18 @@ export function partitionWindow(spec: PartitionsSpec, key: string): PartitionWin
 
 /** The last wall-clock window start that belongs to the set as of `now` (complete windows, then endOffset). */
 function lastWall(spec: PartitionsSpec, now: Date): Wall {
-  if (spec.end) {
-    // `end` is exclusive: the last window is the one that ends at or before it.
-    const end = parseWall(spec.end) as Wall;
-    let w = alignUp(parseWall(spec.start) as Wall, spec.granularity);
-    let prev: Wall | undefined;
-    while (compareWall(next(w, spec.granularity), end) <= 0) {
-      prev = w;
-      w = next(w, spec.granularity);
-    }
-    return prev ?? { y: 0, mo: 1, d: 1, h: 0 };
+  const g = spec.granularity;
+  // `end` is exclusive: the last window is the one that ends at or before it. Without `end`, the window
+  // that contains `now` is still open; the one before it is the newest complete one.
+  const bound = spec.end ? (parseWall(spec.end) as Wall) : instantToWall(now.getTime(), spec.timezone);
+  let w = firstWall(spec);
+  let last: Wall | undefined;
+  for (let following = next(w, g); compareWall(following, bound) <= 0; following = next(w, g)) {
+    last = w;
+    w = following;
   }
-  // The window that contains `now` is still open; the one before it is the newest complete one.
-  const nowWall = instantToWall(now.getTime(), spec.timezone);
-  let w = alignUp(parseWall(spec.start) as Wall, spec.granularity);
-  let lastComplete: Wall | undefined;
-  while (compareWall(next(w, spec.granularity), nowWall) <= 0) {
-    lastComplete = w;
-    w = next(w, spec.granularity);
-  }
-  let last = lastComplete ?? { y: 0, mo: 1, d: 1, h: 0 };
-  if (lastComplete) for (let i = 0; i < spec.endOffset; i++) last = next(last, spec.granularity);
-  return last;
+  if (!last) return { y: 0, mo: 1, d: 1, h: 0 };
+  return spec.end || spec.endOffset <= 0 ? last : next(last, g, spec.endOffset);
 }
 
 /**
@@ -173,13 +169,7 @@ function lastWall(spec: PartitionsSpec, now: Date): Wall {
 export function partitionKeys(spec: PartitionsSpec, now: Date = new Date()): string[] {
   const last = lastWall(spec, now);
   const keys: string[] = [];
-  for (
-    let w = alignUp(parseWall(spec.start) as Wall, spec.granularity);
-    compareWall(w, last) <= 0;
-    w = next(w, spec.granularity)
-  ) {
-    keys.push(keyOf(w, spec.granularity));
-  }
+  for (let w = firstWall(spec); compareWall(w, last) <= 0; w = next(w, spec.granularity)) keys.push(keyOf(w, spec.granularity));
   return keys;
 }
 
@@ -189,7 +179,7 @@ export function checkPartitionKey(spec: PartitionsSpec, key: string, now: Date =
   const example = spec.granularity === 'hourly' ? '2025-01-10-06:00' : '2025-01-10';
   if (!w || keyOf(w, spec.granularity) !== key) return `"${key}" is not a ${spec.granularity} partition key (like ${example})`;
   if (!sameWall(alignUp(w, spec.granularity), w)) return `"${key}" does not start a ${spec.granularity} window`;
-  const first = alignUp(parseWall(spec.start) as Wall, spec.granularity);
+  const first = firstWall(spec);
   if (compareWall(w, first) < 0) return `"${key}" is before the first partition ${keyOf(first, spec.granularity)}`;
   const last = lastWall(spec, now);
   if (compareWall(w, last) > 0) return `"${key}" is after the newest partition ${keyOf(last, spec.granularity)}`;
@@ -214,16 +204,6 @@ export function partitionRange(spec: PartitionsSpec, from: string, to: string, n
 export function shiftPartitionKey(spec: PartitionsSpec, key: string, offset: number): string | undefined {
   const w = parseWall(key);
   if (!w) return undefined;
-  // Wall-clock arithmetic through UTC fields: a day is a calendar day even across a DST change.
-  const shifted = normalize(
-    spec.granularity === 'hourly'
-      ? { ...w, h: w.h + offset }
-      : spec.granularity === 'daily'
-        ? { ...w, d: w.d + offset }
-        : spec.granularity === 'weekly'
-          ? { ...w, d: w.d + 7 * offset }
-          : { ...w, mo: w.mo + offset },
-  );
-  const first = alignUp(parseWall(spec.start) as Wall, spec.granularity);
-  return compareWall(shifted, first) < 0 ? undefined : keyOf(shifted, spec.granularity);
+  const shifted = next(w, spec.granularity, offset);
+  return compareWall(shifted, firstWall(spec)) < 0 ? undefined : keyOf(shifted, spec.granularity);
 }

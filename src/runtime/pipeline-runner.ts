@@ -86,8 +86,6 @@ export interface PipelineRunnerOptions {
   heartbeatMs?: number | undefined;
   /** Producer runners for every run; the runner's own trigger runner is added on top. */
   producers?: Partial<ProducerRegistry> | undefined;
-  /** Told when a run starts, e.g. to print "triggered run … of …". */
-  onRunStarted?: ((run: { runId: string; request: PipelineRunRequest }) => void) | undefined;
 }
 
 /** Starts pipeline runs in this process through execute(); see {@link pipelineRunner}. */
@@ -123,7 +121,6 @@ export function pipelineRunner(options: PipelineRunnerOptions): PipelineRunner {
       const tags: Record<string, string> = { ...request.tags };
       if (!planned.partitioned && request.partition !== null) tags[LOGICAL_DATE_TAG] = request.partition;
       const runId = request.runId ?? newRunId(clock.now());
-      options.onRunStarted?.({ runId, request });
       const result = execute({
         plan: planned.plan,
         assets: options.assets,

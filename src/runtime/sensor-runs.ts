@@ -15,7 +15,7 @@ export const LOGICAL_DATE_TAG = 'logical_date';
  * else the UTC day it started — what Airflow calls the logical date of a run without a data interval.
  * @example logicalKeys({ partitions: [], tags: {}, startedAt: '2025-01-10T06:00:00Z', … }) // ['2025-01-10']
  */
-export function logicalKeys(run: Pick<RunRecord, 'partitions' | 'tags' | 'startedAt'>): string[] {
+function logicalKeys(run: Pick<RunRecord, 'partitions' | 'tags' | 'startedAt'>): string[] {
   if (run.partitions.length > 0) return run.partitions;
   return [run.tags?.[LOGICAL_DATE_TAG] ?? run.startedAt.slice(0, 10)];
 }

@@ -1,7 +1,6 @@
 // Source assets: observed at once, or polled through their sensor until it holds or times out.
 
 import { existsSync } from 'node:fs';
-import type { PartitionWindow } from '../definitions/context.js';
 import { NonRetriableError } from '../definitions/errors.js';
 import { partitionWindow } from '../definitions/partitions.js';
 import type { SensorSpec } from '../definitions/schema.js';
@@ -32,19 +31,14 @@ export interface PokeResult {
 export type Poke = () => Promise<PokeResult>;
 
 /**
- * The window a sensor's placeholders (`{{ ds }}`…) see: the step's own, else the run's partition when
- * the run covers exactly one. Source steps are unpartitioned, yet "the flag of this partition's day"
- * is what a sensor in a daily pipeline almost always asks for.
+ * Fills a sensor's placeholders (`{{ ds }}`…) from the step's own window, else from the run's partition when
+ * the run covers exactly one. Source steps are unpartitioned, yet "the flag of this partition's day" is what
+ * a sensor in a daily pipeline almost always asks for.
  */
-function sensorWindow(ctx: StepContext): PartitionWindow | undefined {
-  if (ctx.partition) return ctx.partition;
-  const { keys, spec } = ctx.runPartitions;
-  return keys.length === 1 && spec ? partitionWindow(spec, keys[0] as string) : undefined;
-}
-
 function renderer(ctx: StepContext): (text: string) => string {
-  const window = sensorWindow(ctx);
-  if (!window || ctx.partition) return (text) => ctx.render(text);
+  const { keys, spec } = ctx.runPartitions;
+  const window = !ctx.partition && keys.length === 1 && spec ? partitionWindow(spec, keys[0] as string) : undefined;
+  if (!window) return (text) => ctx.render(text);
   return (text) => renderTemplate(text, { runId: ctx.runId, partition: window, runStartedAt: window.start.getTime() });
 }
 

@@ -11,8 +11,9 @@ import type { ProducerRegistry } from './types.js';
 import { unimplemented } from './unimplemented.js';
 
 /**
- * The runners `execute` uses unless `producers` overrides some: fn, sql, ctas, swap, shell, http and copy
- * run now; trigger fails with a clear message until its issue lands.
+ * The runners `execute` uses unless `producers` overrides some. A trigger starts runs of other pipelines,
+ * which needs the project's graph that execute() does not have, so its placeholder fails clearly and
+ * pipelineRunner().producers supplies the real one.
  * @example await execute({ ..., producers: { shell: myShellRunner } });
  */
 export const defaultProducers: ProducerRegistry = {

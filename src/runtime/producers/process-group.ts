@@ -24,11 +24,8 @@ export interface GroupOptions {
 // Groups still alive, so they can be stopped when this process exits or is interrupted.
 const live = new Set<number>();
 
-/**
- * Signals every process in group `pid`. A group that is already gone is not an error.
- * @example killGroup(child.pid, 'SIGTERM');
- */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
+/** Signals every process in group `pid`. A group that is already gone is not an error. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -36,36 +33,38 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function onProcessExit(): void {
+function stopLive(): void {
   for (const pid of live) killGroup(pid, 'SIGTERM');
 }
 
 // A detached group does not receive the terminal's Ctrl-C. When nobody else handles the signal (the
 // default would end this process and orphan the group), stop the groups and then die as the default would.
 function onInterrupt(signal: NodeJS.Signals): void {
-  for (const pid of live) killGroup(pid, 'SIGTERM');
+  stopLive();
   if (process.listenerCount(signal) === 1) {
-    untrack();
+    unlisten();
     process.kill(process.pid, signal);
   }
 }
 
+function unlisten(): void {
+  process.off('exit', stopLive);
+  process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
+}
+
 function track(pid: number): void {
   if (live.size === 0) {
-    process.on('exit', onProcessExit);
+    process.on('exit', stopLive);
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onInterrupt);
   }
   live.add(pid);
 }
 
-function untrack(pid?: number): void {
-  if (pid !== undefined) live.delete(pid);
-  if (pid === undefined || live.size === 0) {
-    process.off('exit', onProcessExit);
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
-  }
+function untrack(pid: number): void {
+  live.delete(pid);
+  if (live.size === 0) unlisten();
 }
 
 function readLines(stream: Readable, each: (line: string) => void): Promise<void> {

@@ -37,7 +37,7 @@ export class ShellError extends SluiceError {
  * script can name its outputs after them without parsing arguments.
  * @example shellVariables(ctx).SLUICE_DS_NODASH // '20250110'
  */
-export function shellVariables(ctx: StepContext): Record<string, string> {
+function shellVariables(ctx: StepContext): Record<string, string> {
   return {
     SLUICE_PROJECT_DIR: projectRoot(ctx),
     SLUICE_RUN_ID: ctx.runId,

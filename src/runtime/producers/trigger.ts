@@ -7,10 +7,10 @@ import { LOGICAL_DATE_TAG } from '../sensor-runs.js';
 import type { ProducerRunner, StepContext } from './types.js';
 
 /** Tags a triggered run carries, so `sluice runs show` leads from a child back to its parent. */
-export const PARENT_RUN_TAG = 'parent_run_id';
-export const PARENT_ASSET_TAG = 'parent_asset';
+const PARENT_RUN_TAG = 'parent_run_id';
+const PARENT_ASSET_TAG = 'parent_asset';
 /** The pipelines above a triggered run, outermost first, joined by ' > ': how a trigger cycle is caught. */
-export const TRIGGER_CHAIN_TAG = 'trigger_chain';
+const TRIGGER_CHAIN_TAG = 'trigger_chain';
 
 /**
  * A triggered run ended without succeeding. Retried like any failure (a retry triggers a new run);
@@ -61,12 +61,8 @@ async function startChild(runner: Pick<PipelineRunner, 'start'>, spec: TriggerSp
     });
   } catch (error) {
     // Planning failed: an unknown pipeline or partition will not be fixed by trying again.
-    throw new NonRetriableError(
-      `trigger "${ctx.asset.key}" cannot start pipeline ${spec.pipeline}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    const message = `trigger "${ctx.asset.key}" cannot start pipeline ${spec.pipeline}: ${(error as Error).message}`;
+    throw new NonRetriableError(message, { cause: error });
   }
 }
 
