@@ -49,32 +49,76 @@ export async function seedTablesFromCsv(warehouse: Warehouse, dir: string, optio
 
 async function loadTable(warehouse: Warehouse, table: TableName, records: CsvField[][], file: string): Promise<number> {
   const [header = [], ...rows] = records;
-  const columns = columnNames(warehouse, header, file);
-  const types = columns.map((_, index) => inferColumnType(rows.map((row) => row[index] ?? null)));
-  const aside: TableName = { schema: table.schema, name: scratchName('seed') };
+  await replaceTableWithRows(warehouse, table, columnNames(warehouse, header, file), rows, { purpose: 'seed' });
+  return rows.length;
+}
+
+export interface ReplaceTableOptions {
+  /** Names the scratch table the rows are loaded into before the swap. */
+  purpose: 'seed' | 'load';
+  /** Give an existing table's column types to the new contents (cast by the database) instead of inferred ones. */
+  keepExistingTypes?: boolean;
+  /** Checked between batches and before the swap: an abandoned load must not publish. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Replaces `table`'s contents with `rows` atomically: they are inserted into a scratch table, in batches
+ * under every driver's parameter limit, which is then swapped in; on any failure the scratch table is
+ * dropped and `table` is untouched. Columns get types inferred from the rows, or with `keepExistingTypes`
+ * those of the existing table.
+ * @example await replaceTableWithRows(warehouse, { schema: 'raw', name: 'orders' }, ['id', 'amount'], [['1', '9.5']], { purpose: 'load' });
+ */
+export async function replaceTableWithRows(
+  warehouse: Warehouse,
+  table: TableName,
+  columns: readonly string[],
+  rows: readonly CsvField[][],
+  options: ReplaceTableOptions,
+): Promise<void> {
+  const { dialect } = warehouse;
   if (table.schema !== undefined) await warehouse.ensureSchema(table.schema);
-  const target = qualifiedName(warehouse.dialect, aside);
-  const columnList = columns.map((column) => quoteIdent(warehouse.dialect, column)).join(', ');
+  const aside: TableName = { schema: table.schema, name: scratchName(options.purpose) };
+  const target = qualifiedName(dialect, aside);
+  const keep = options.keepExistingTypes === true && (await warehouse.tableExists(table));
+  // Kept columns take the values as the database casts them; new ones are cast to the inferred type.
+  const types: (SeedColumnType | undefined)[] = keep
+    ? columns.map(() => undefined)
+    : columns.map((_, index) => inferColumnType(rows.map((row) => row[index] ?? null)));
+  const columnList = columns.map((column) => quoteIdent(dialect, column)).join(', ');
   try {
-    const definitions = columns.map((column, index) => `${quoteIdent(warehouse.dialect, column)} ${types[index]}`);
-    await warehouse.execute(`CREATE TABLE ${target} (${definitions.join(', ')})`);
+    if (keep)
+      await warehouse.execute(
+        `CREATE TABLE ${target} AS SELECT * FROM ${qualifiedName(dialect, table)} WHERE 1 = 0`,
+        options.signal,
+      );
+    else {
+      const definitions = columns.map((column, index) => `${quoteIdent(dialect, column)} ${types[index]}`);
+      await warehouse.execute(`CREATE TABLE ${target} (${definitions.join(', ')})`, options.signal);
+    }
     const perInsert = Math.max(1, Math.floor(PARAMETERS_PER_INSERT / columns.length));
     for (let start = 0; start < rows.length; start += perInsert) {
+      options.signal?.throwIfAborted();
       const batch = rows.slice(start, start + perInsert);
-      const tuples = batch.map((_, row) => `(${valueList(warehouse, types, row * columns.length)})`);
+      const tuples = batch.map((_, row) => `(${valueList(dialect, types, row * columns.length)})`);
       await warehouse.query(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(', ')}`, batch.flat());
     }
+    options.signal?.throwIfAborted();
     await warehouse.swap(table, aside);
   } catch (error) {
     await warehouse.dropTable(aside).catch(() => undefined);
     throw error;
   }
-  return rows.length;
 }
 
 // Every value travels as text and is cast by the database, so no driver has to guess a parameter's type.
-function valueList(warehouse: Warehouse, types: SeedColumnType[], offset: number): string {
-  return types.map((type, column) => `CAST(${placeholder(warehouse.dialect, offset + column + 1)} AS ${type})`).join(', ');
+function valueList(dialect: Warehouse['dialect'], types: readonly (SeedColumnType | undefined)[], offset: number): string {
+  return types
+    .map((type, column) => {
+      const p = placeholder(dialect, offset + column + 1);
+      return type === undefined ? p : `CAST(${p} AS ${type})`;
+    })
+    .join(', ');
 }
 
 function columnNames(warehouse: Warehouse, header: CsvField[], file: string): string[] {

@@ -34,7 +34,7 @@ export function renameSql(dialect: WarehouseDialect, table: TableName, newName: 
  * A name for a short-lived helper table, unique enough that concurrent runs never collide and short
  * enough for PostgreSQL's 63-byte limit whatever the published table is called.
  */
-export function scratchName(purpose: 'old' | 'new' | 'move' | 'seed'): string {
+export function scratchName(purpose: 'old' | 'new' | 'move' | 'seed' | 'load'): string {
   return `sluice_${purpose}_${randomBytes(6).toString('hex')}`;
 }
 

@@ -1,19 +1,16 @@
 // The `copy` producer: a table to a CSV file, or a CSV file into a table, atomic on the receiving side.
 
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NonRetriableError } from '../../definitions/errors.js';
-import { type CsvField, inferColumnType, parseCsv } from '../../resources/warehouse/csv.js';
-import { displayName, parseTableName, qualifiedName, quoteIdent, unquotedName } from '../../resources/warehouse/quote.js';
+import { type CsvField, parseCsv } from '../../resources/warehouse/csv.js';
+import { displayName, parseTableName, qualifiedName, unquotedName } from '../../resources/warehouse/quote.js';
+import { replaceTableWithRows } from '../../resources/warehouse/seed.js';
 import { placeholder } from '../../resources/warehouse/sql.js';
 import type { TableName, Warehouse } from '../../resources/warehouse/types.js';
 import { csvLine, writeFileAtomically } from './csv-file.js';
 import { projectRoot } from './root.js';
 import type { ProducerOutcome, ProducerRunner } from './types.js';
-
-// Keeps each INSERT well under every driver's bind-parameter limit (PostgreSQL: 65,535).
-const PARAMETERS_PER_INSERT = 1_000;
 
 /** Column names of `table` in order, for the header of a file whose table has no rows. */
 async function columnsOf(warehouse: Warehouse, table: TableName): Promise<string[]> {
@@ -66,48 +63,12 @@ async function readRecords(path: string): Promise<{ header: string[]; rows: CsvF
 
 async function fileToTable(warehouse: Warehouse, table: TableName, path: string, signal: AbortSignal): Promise<ProducerOutcome> {
   const { header, rows } = await readRecords(path);
-  const dialect = warehouse.dialect;
-  const columns = header.map((name) => unquotedName(dialect, name));
+  const columns = header.map((name) => unquotedName(warehouse.dialect, name));
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
   if (duplicate !== undefined) throw invalid(path, `column "${duplicate}" appears twice in the header`);
-  if (table.schema !== undefined) await warehouse.ensureSchema(table.schema);
-  // Built aside under a fresh name and swapped in: readers see the old table until the load is complete.
-  const staging: TableName = { schema: table.schema, name: `sluice_load_${randomBytes(6).toString('hex')}` };
-  const stagingName = qualifiedName(dialect, staging);
-  const exists = await warehouse.tableExists(table);
-  // An existing table keeps its column types (values are cast by the database); a new one gets inferred types.
-  const casts = exists ? columns.map(() => undefined) : columns.map((_, i) => inferColumnType(rows.map((r) => r[i] ?? null)));
-  try {
-    if (exists) {
-      await warehouse.execute(
-        `CREATE TABLE ${stagingName} AS SELECT * FROM ${qualifiedName(dialect, table)} WHERE 1 = 0`,
-        signal,
-      );
-    } else {
-      const defs = columns.map((c, i) => `${quoteIdent(dialect, c)} ${casts[i]}`);
-      await warehouse.execute(`CREATE TABLE ${stagingName} (${defs.join(', ')})`, signal);
-    }
-    const list = columns.map((c) => quoteIdent(dialect, c)).join(', ');
-    const perInsert = Math.max(1, Math.floor(PARAMETERS_PER_INSERT / columns.length));
-    for (let start = 0; start < rows.length; start += perInsert) {
-      signal.throwIfAborted();
-      const batch = rows.slice(start, start + perInsert);
-      const tuples = batch.map((_, r) => {
-        const values = casts.map((type, c) => {
-          const p = placeholder(dialect, r * columns.length + c + 1);
-          return type === undefined ? p : `CAST(${p} AS ${type})`;
-        });
-        return `(${values.join(', ')})`;
-      });
-      await warehouse.query(`INSERT INTO ${stagingName} (${list}) VALUES ${tuples.join(', ')}`, batch.flat());
-    }
-    // A timed-out attempt keeps running in the background; it must not publish after it was given up.
-    signal.throwIfAborted();
-    await warehouse.swap(table, staging);
-  } catch (error) {
-    await warehouse.dropTable(staging).catch(() => undefined);
-    throw error;
-  }
+  // Built aside and swapped in: readers see the old table until the load is complete, and an attempt that
+  // timed out (it keeps running in the background) never publishes. An existing table keeps its types.
+  await replaceTableWithRows(warehouse, table, columns, rows, { purpose: 'load', keepExistingTypes: true, signal });
   return { rowCount: rows.length, metadata: { path, table: displayName(table) } };
 }
 
