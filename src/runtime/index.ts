@@ -1,5 +1,6 @@
 // The runtime layer's surface for the other layers (schedule, cli, server); users import from src/index.ts.
 
+export { TEMPLATE_VARIABLES } from '../definitions/templates.js';
 export { classifyError, decideRetry, type FailureKind, NO_RETRY, type RetryDecision } from './classify.js';
 export { type Clock, realClock, timeScale } from './clock.js';
 export { AttemptTimeoutError, CheckFailedError, LockedError, ResumeError, RunCancelledError } from './errors.js';
@@ -25,4 +26,4 @@ export { type Resources, staticResources } from './resources.js';
 export { loadResumePoint, type ResumePoint, resumableRun } from './resume.js';
 export { newRunId } from './run-id.js';
 export { SensorTimeoutError } from './sensors.js';
-export { renderTemplate, TEMPLATE_VARIABLES } from './template.js';
+export { renderTemplate } from './template.js';

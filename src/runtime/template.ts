@@ -12,9 +12,6 @@ export interface TemplateScope {
   runStartedAt: number;
 }
 
-// The names are defined with the pattern in definitions, for the exporters too; still importable from here.
-export { TEMPLATE_VARIABLES } from '../definitions/templates.js';
-
 function variables(scope: TemplateScope): Record<TemplateVariable, string> {
   const start = scope.partition?.start ?? new Date(scope.runStartedAt);
   const ds = scope.partition ? scope.partition.key.slice(0, 10) : start.toISOString().slice(0, 10);
