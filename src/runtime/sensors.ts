@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { NonRetriableError } from '../definitions/errors.js';
 import { partitionWindow } from '../definitions/partitions.js';
 import type { SensorSpec } from '../definitions/schema.js';
+import type { Materialization, RunStore } from '../storage/types.js';
 import type { ProducerOutcome, StepContext } from './producers/types.js';
 import { externalRunPoke } from './sensor-runs.js';
 import { renderTemplate } from './template.js';
@@ -47,23 +48,39 @@ function wantedPartitions(ctx: StepContext): readonly string[] {
   return ctx.partition ? [ctx.partition.key] : ctx.runPartitions.keys;
 }
 
+/**
+ * What an asset_materialized sensor may count, newest first: per partition of `asset`, its newest finished
+ * materialization when that succeeded (a newer failure means "not now"), ended within `within` of `now`.
+ * Shared by the wait inside a run and the daemon's trigger.
+ */
+export async function freshMaterializations(
+  store: RunStore,
+  sensor: { asset: string; within?: number | undefined },
+  now: number,
+): Promise<Materialization[]> {
+  const since = sensor.within === undefined ? undefined : now - sensor.within;
+  return (await store.latestMaterializations([sensor.asset]))
+    .filter((m) => m.status === 'succeeded' && (since === undefined || (m.endedAt !== null && Date.parse(m.endedAt) >= since)))
+    .sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''));
+}
+
+/** ` within 60s`, or nothing without a bound: how "not materialized yet" says which materializations count. */
+export const withinText = (within: number | undefined): string =>
+  within === undefined ? '' : ` within ${Math.round(within / 1000)}s`;
+
 function assetMaterializedPoke(sensor: Extract<SensorSpec, { type: 'asset_materialized' }>, ctx: StepContext): Poke {
   const wanted = wantedPartitions(ctx);
   return async () => {
-    const since = sensor.within === undefined ? undefined : ctx.clock.now() - sensor.within;
-    // The newest finished materialization per partition must be a success (a newer failure means "not now").
-    const fresh = (await ctx.store.latestMaterializations([sensor.asset])).filter(
-      (m) => m.status === 'succeeded' && (since === undefined || (m.endedAt !== null && Date.parse(m.endedAt) >= since)),
-    );
+    const fresh = await freshMaterializations(ctx.store, sensor, ctx.clock.now());
     const partitioned = fresh.some((m) => m.partition !== '');
-    const recent = sensor.within === undefined ? '' : ` within ${Math.round(sensor.within / 1000)}s`;
+    const recent = withinText(sensor.within);
     if (partitioned && wanted.length > 0) {
       const have = new Set(fresh.map((m) => m.partition));
       const missing = wanted.filter((k) => !have.has(k));
       if (missing.length === 0) return { held: true, message: `${sensor.asset} materialized for ${wanted.join(', ')}` };
       return { held: false, message: `${sensor.asset} not materialized${recent} for ${missing.join(', ')} yet` };
     }
-    const newest = fresh.sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''))[0];
+    const [newest] = fresh;
     if (newest) return { held: true, message: `${sensor.asset} materialized by run ${newest.runId}` };
     return { held: false, message: `${sensor.asset} not materialized${recent} yet` };
   };

@@ -8,6 +8,7 @@ import { partitionWindow, shiftPartitionKey } from '../definitions/partitions.js
 import type { PartitionsSpec, PipelineSensorSpec } from '../definitions/schema.js';
 import type { Resources } from '../runtime/resources.js';
 import { succeededRuns } from '../runtime/sensor-runs.js';
+import { freshMaterializations, withinText } from '../runtime/sensors.js';
 import { renderTemplate } from '../runtime/template.js';
 import type { RunStore } from '../storage/types.js';
 import { tickPartition } from './ticks.js';
@@ -104,15 +105,8 @@ export async function evaluateTrigger(sensor: PipelineSensorSpec, ctx: TriggerCo
       };
     }
     case 'asset_materialized': {
-      const since = sensor.within === undefined ? undefined : ctx.now.getTime() - sensor.within;
-      const fresh = (await ctx.store.latestMaterializations([sensor.asset])).filter(
-        (m) => m.status === 'succeeded' && m.endedAt !== null && (since === undefined || Date.parse(m.endedAt) >= since),
-      );
-      const newest = fresh.sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''))[0];
-      if (!newest) {
-        const recent = sensor.within === undefined ? '' : ` within ${Math.round(sensor.within / 1000)}s`;
-        return { held: false, reason: `${sensor.asset} not materialized${recent} yet` };
-      }
+      const [newest] = await freshMaterializations(ctx.store, sensor, ctx.now.getTime());
+      if (!newest) return { held: false, reason: `${sensor.asset} not materialized${withinText(sensor.within)} yet` };
       // The upstream partition is the one to run when this pipeline has it; else the newest window.
       const own = ctx.partitions && newest.partition !== '' && partitionWindow(ctx.partitions, newest.partition);
       const runs = own ? newest.partition : partition;
